@@ -1,0 +1,83 @@
+import { CardHost } from "@rhc/card-sim";
+import { ensureStack, readStackInfo, stackCommand } from "@rhc/card-sim/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseResponse } from "../src/apdu/response.js";
+import { PcscTransport } from "../src/transport/pcsc.js";
+import { cardPresent, waitForReader } from "../src/transport/wait.js";
+import { fromHex } from "../src/util/hex.js";
+
+// This file kills pcscd, so it runs its own private instance (own mount namespace, socket and
+// ports) and never disturbs the shared stack other files use in parallel.
+const stack = {
+  dir: `/tmp/rhc-pcsc-restart-${process.pid}`,
+  basePort: 38963,
+  names: ["Restart Reader"],
+  isolate: "1" as const,
+};
+const READER = "Restart Reader 00 00";
+const card = { type: "iso-test", options: {} };
+
+let host: CardHost;
+let transport: PcscTransport;
+
+function pcscdPid(): number {
+  const info = readStackInfo(stack.dir);
+  if (!info) throw new Error("private stack is not running");
+  return info.pid;
+}
+
+async function startAndInsert(): Promise<void> {
+  await ensureStack(stack);
+  await host.remove(stack.basePort); // the old socket died with pcscd
+  await host.insert(stack.basePort, card);
+  await waitForReader(transport, READER, cardPresent);
+}
+
+beforeAll(async () => {
+  const { info } = await ensureStack(stack);
+  // libpcsclite reads the socket name once per process, before the first PC/SC call.
+  process.env.PCSCLITE_CSOCK_NAME = info.socket;
+  host = await CardHost.start();
+  transport = new PcscTransport();
+  await host.insert(stack.basePort, card);
+  await waitForReader(transport, READER, cardPresent);
+});
+
+afterAll(async () => {
+  await transport?.close();
+  await host?.terminate();
+  await stackCommand("stop", stack);
+});
+
+describe("pcscd stopped during a session", () => {
+  it("reports PCSC_UNAVAILABLE after SIGKILL and recovers once pcscd is back", async () => {
+    const conn = await transport.connect(READER);
+    expect(parseResponse(await conn.transmit(fromHex("0084000008"))).sw).toBe(0x9000);
+
+    process.kill(pcscdPid(), "SIGKILL");
+    await expect(conn.transmit(fromHex("0084000008"))).rejects.toMatchObject({
+      code: "PCSC_UNAVAILABLE",
+      retriable: true,
+    });
+    await expect(transport.listReaders()).rejects.toMatchObject({ code: "PCSC_UNAVAILABLE" });
+    await expect(transport.connect(READER)).rejects.toMatchObject({ code: "PCSC_UNAVAILABLE" });
+
+    await startAndInsert();
+    const again = await transport.connect(READER);
+    expect(parseResponse(await again.transmit(fromHex("0084000008"))).sw).toBe(0x9000);
+    await again.disconnect();
+  });
+
+  it("ends a pending wait for reader changes with PCSC_UNAVAILABLE when pcscd stops", async () => {
+    const readers = await transport.listReaders();
+    const waiting = transport.waitForChange(readers, { timeoutMs: 20_000 }).then(
+      () => new Error("the wait resolved although pcscd stopped"),
+      (error: unknown) => error,
+    );
+    await stackCommand("stop", stack);
+    expect(await waiting).toMatchObject({ code: "PCSC_UNAVAILABLE", retriable: true });
+
+    await startAndInsert();
+    expect((await transport.listReaders()).find((r) => r.name === READER)?.present).toBe(true);
+  });
+});

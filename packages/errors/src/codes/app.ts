@@ -1,0 +1,77 @@
+import type { ErrorTable } from "./types.js";
+
+/** Application-level policy, API and configuration errors (terminal agent, issuer desktop). */
+export const APP_ERRORS = {
+  INVALID_INPUT: {
+    retriable: false,
+    http: 400,
+    zh: "请求参数不合法。",
+    en: "The request is invalid.",
+  },
+  UNAUTHORIZED: {
+    retriable: false,
+    http: 401,
+    zh: "客户端未配对或令牌无效：请在终端代理上重新配对。",
+    en: "The client is not paired or its token is invalid: pair it again with the terminal agent.",
+  },
+  FORBIDDEN: {
+    retriable: false,
+    http: 403,
+    zh: "无权执行此操作。",
+    en: "Not allowed to perform this operation.",
+  },
+  ORIGIN_REJECTED: {
+    retriable: false,
+    http: 403,
+    zh: "请求来源不受信任（Host/Origin 校验失败）。",
+    en: "The request origin is not trusted (Host/Origin check failed).",
+  },
+  CLINICIAN_REQUIRED: {
+    retriable: false,
+    http: 401,
+    zh: "写卡前需要医护人员使用 CA 卡登录。",
+    en: "A clinician must log in with a staff CA card before writing to a card.",
+  },
+  OPERATOR_REQUIRED: {
+    retriable: false,
+    http: 401,
+    zh: "需要操作员使用 CA 卡登录。",
+    en: "An operator must log in with a staff CA card.",
+  },
+  HOTLISTED: {
+    retriable: false,
+    http: 423,
+    zh: "此卡已挂失或注销：请勿受理，并提示持卡人到发卡中心处理。",
+    en: "This card is reported lost or cancelled: do not accept it; send the holder to the issuance centre.",
+  },
+  LIST_STALE: {
+    retriable: true,
+    http: 503,
+    zh: "挂失名单已过期：请检查网络连接，待名单更新后重试。",
+    en: "The lost-card list is out of date: check the network connection and retry after it updates.",
+  },
+  NOT_FOUND: {
+    retriable: false,
+    http: 404,
+    zh: "未找到。",
+    en: "Not found.",
+  },
+  CONFLICT: {
+    retriable: false,
+    http: 409,
+    zh: "状态冲突。",
+    en: "Conflicting state.",
+  },
+  CONFIG_INVALID: {
+    retriable: false,
+    http: 500,
+    zh: "配置文件错误：请按提示修改配置文件。",
+    en: "The configuration file is invalid: fix it as indicated.",
+  },
+  INTERNAL: {
+    retriable: true,
+    http: 500,
+    zh: "内部错误：请重试，如反复出现请导出诊断报告交信息科。",
+    en: "Internal error: retry; if it persists send a diagnostics report to IT.",
+  },
+} as const satisfies ErrorTable;

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: ["packages/*", "apps/*"],
+    pool: "forks",
+    reporters: process.env.CI ? ["default"] : ["default"],
+  },
+});
