@@ -16,8 +16,14 @@ import type {
 type Binding = typeof import("smartcard");
 
 const PNP_READER = "\\\\?PnP?\\Notification";
-/** pcscd reports a card with an ATR up to 33 bytes; a response up to 64 KiB + SW for extended APDUs. */
-const MAX_RECV = 65538;
+/** Response buffer sizes: 256 data bytes + SW for short APDUs, 64 KiB + SW for extended ones. */
+const MAX_RECV_SHORT = 258;
+const MAX_RECV_EXTENDED = 65538;
+
+/** Extended-length commands carry 00 where a short Lc/Le byte would be (ISO 7816-3 §12.1.3). */
+function isExtended(command: Uint8Array): boolean {
+  return command.length >= 7 && command[4] === 0;
+}
 
 let binding: Binding | undefined;
 
@@ -220,18 +226,22 @@ class PcscConnection implements CardConnection {
     return this.open;
   }
 
-  async transmit(command: Uint8Array): Promise<Uint8Array> {
-    if (!this.open) throw new RhcError("CARD_REMOVED", { detail: `connection to "${this.reader}" is closed` });
-    try {
-      const response = await this.card.transmit(Buffer.from(command), { maxRecvLength: MAX_RECV });
-      return new Uint8Array(response);
-    } catch (error) {
-      const diagnosed = await this.transport.diagnose(error, this.reader, this.atr, `transmit on "${this.reader}"`);
-      if (diagnosed.code !== "TRANSMIT_FAILED" && diagnosed.code !== "PCSC_ERROR" && diagnosed.code !== "TIMEOUT") {
-        await this.disconnect("leave");
-      }
-      throw diagnosed;
+  transmit(command: Uint8Array): Promise<Uint8Array> {
+    if (!this.open) {
+      return Promise.reject(new RhcError("CARD_REMOVED", { detail: `connection to "${this.reader}" is closed` }));
     }
+    // Hot path: no copies, and a receive buffer sized for the command (the binding allocates it per call).
+    const buffer = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
+    const maxRecvLength = isExtended(command) ? MAX_RECV_EXTENDED : MAX_RECV_SHORT;
+    return this.card.transmit(buffer, { maxRecvLength }).catch((error: unknown) => this.failed(error));
+  }
+
+  private async failed(error: unknown): Promise<never> {
+    const diagnosed = await this.transport.diagnose(error, this.reader, this.atr, `transmit on "${this.reader}"`);
+    if (diagnosed.code !== "TRANSMIT_FAILED" && diagnosed.code !== "PCSC_ERROR" && diagnosed.code !== "TIMEOUT") {
+      await this.disconnect("leave");
+    }
+    throw diagnosed;
   }
 
   async disconnect(disposition: Disposition = "leave"): Promise<void> {
