@@ -12,7 +12,15 @@ const only = process.argv.slice(2);
 const started = new Date();
 execFileSync(
   "pnpm",
-  ["-r", "--no-sort", "--workspace-concurrency=1", "--if-present", ...only.flatMap((p) => ["--filter", p]), "run", "bench"],
+  [
+    "-r",
+    "--no-sort",
+    "--workspace-concurrency=1",
+    "--if-present",
+    ...only.flatMap((p) => ["--filter", p]),
+    "run",
+    "bench",
+  ],
   {
     cwd: root,
     stdio: "inherit",
