@@ -68,6 +68,30 @@ export const APP_ERRORS = {
     zh: "配置文件错误：请按提示修改配置文件。",
     en: "The configuration file is invalid: fix it as indicated.",
   },
+  PAIRING_EXPIRED: {
+    retriable: false,
+    http: 410,
+    zh: "配对请求已过期或被拒绝：请在医院信息系统中重新发起配对。",
+    en: "The pairing request expired or was denied: start pairing again from the HIS.",
+  },
+  SHUTTING_DOWN: {
+    retriable: true,
+    http: 503,
+    zh: "终端代理正在停止或重启：请稍候重试。",
+    en: "The terminal agent is stopping or restarting: retry shortly.",
+  },
+  AGENT_UNAVAILABLE: {
+    retriable: true,
+    http: 503,
+    zh: "无法连接终端代理服务：请确认服务已启动（systemctl status rhc-agent）。",
+    en: "The terminal agent service cannot be reached: check that it is running (systemctl status rhc-agent).",
+  },
+  AUDIT_TAMPERED: {
+    retriable: false,
+    http: 500,
+    zh: "审计日志校验失败（记录被改动或缺失）：请立即通知信息安全负责人。",
+    en: "The audit log failed verification (an entry was changed or removed): notify the security officer now.",
+  },
   INTERNAL: {
     retriable: true,
     http: 500,

@@ -1,0 +1,26 @@
+import type { AuditLog } from "../audit/audit-log.js";
+import type { Authenticator } from "../auth/authenticator.js";
+import type { ClientStore } from "../auth/client-store.js";
+import type { PairingService } from "../auth/pairing.js";
+import type { AgentConfig } from "../config/schema.js";
+import type { DiagnosticsService } from "../diagnostics/diagnostics.js";
+import type { EventBus } from "../events/bus.js";
+import type { Logger } from "../log/logger.js";
+import type { ReaderDirectory } from "../readers/reader-directory.js";
+import type { RateLimiter } from "./rate-limit.js";
+
+/** Everything route modules may use; built once by `startAgent`. */
+export interface AgentContext {
+  config: AgentConfig;
+  version: string;
+  startedAt: Date;
+  log: Logger;
+  bus: EventBus;
+  audit: AuditLog;
+  clients: ClientStore;
+  pairing: PairingService;
+  auth: Authenticator;
+  readers: ReaderDirectory;
+  diagnostics: DiagnosticsService;
+  limits: { client: RateLimiter; pairing: RateLimiter };
+}
