@@ -21,7 +21,7 @@ import { PairingService } from "./auth/pairing.js";
 import { parseConfig } from "./config/load.js";
 import type { AgentConfig, AgentConfigInput } from "./config/schema.js";
 import { DiagnosticsService, pcscProbe, versionsProbe } from "./diagnostics/diagnostics.js";
-import { EventBus } from "./events/bus.js";
+import { agentEventSchema, EventBus } from "./events/bus.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { VirtualReaderDetector } from "./readers/pcscd-host.js";
 import { ReaderDirectory } from "./readers/reader-directory.js";
@@ -124,7 +124,11 @@ export async function startAgent(
   try {
     await readers.start();
     const routes: ApiRoute[] = [...pairingRoutes(ctx), ...agentInfoRoutes(ctx), ...eventTicketRoutes(ctx)];
-    const document = buildOpenApi(routes, { version: AGENT_VERSION, extraPaths: eventsPathDoc });
+    const document = buildOpenApi(routes, {
+      version: AGENT_VERSION,
+      extraPaths: eventsPathDoc,
+      extraSchemas: [agentEventSchema],
+    });
     routes.push(
       route({
         method: "GET",

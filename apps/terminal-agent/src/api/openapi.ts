@@ -74,6 +74,8 @@ export interface OpenApiInfo {
   version: string;
   /** Extra top-level paths not served by ordinary routes (the events WebSocket). */
   extraPaths?: Record<string, Json>;
+  /** Named schemas those extra paths refer to (each with a zod `.meta({ id })`). */
+  extraSchemas?: readonly z.ZodType[];
 }
 
 /** Builds the OpenAPI 3.1 document from the same route table (and zod schemas) the server runs. */
@@ -81,6 +83,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], info: OpenApiInfo): Js
   const components: Json = {};
   const paths: Record<string, Json> = { ...(info.extraPaths ?? {}) };
   const problemRef = jsonSchema(problemSchema, "output", components);
+  for (const schema of info.extraSchemas ?? []) jsonSchema(schema, "output", components);
   for (const r of routes) {
     const errors = r.auth === "none" ? r.errors : [...new Set([...COMMON_ERRORS, ...r.errors])];
     const byStatus = new Map<number, ErrorCode[]>();

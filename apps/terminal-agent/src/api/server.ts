@@ -1,6 +1,6 @@
 import websocket from "@fastify/websocket";
 import { RhcError } from "@rhc/errors";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import type { ClientIdentity } from "../auth/authenticator.js";
 import { hasScope } from "../auth/scopes.js";
 import type { Logger } from "../log/logger.js";
@@ -28,15 +28,29 @@ export function fastifyPath(path: string): string {
 }
 
 function baseServer(log: Logger, bodyLimit: number): FastifyInstance {
-  return Fastify({
+  const app = Fastify({
     loggerInstance: log,
     bodyLimit,
     // The agent is never behind a proxy: X-Forwarded-* headers are ignored.
     trustProxy: false,
     forceCloseConnections: "idle",
     return503OnClosing: false,
-    disableRequestLogging: true,
+    // Per-request lines go out at debug level from our onResponse hook (client id, no query string).
+    logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.debug(
+      {
+        method: request.method,
+        path: request.url.split("?")[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        clientId: request.rhcClient?.clientId,
+      },
+      "request done",
+    );
+  });
+  return app;
 }
 
 /** Bearer token → client identity, scope check, per-client rate limit. */
