@@ -14,31 +14,41 @@ export interface TestAgent {
   close(): Promise<void>;
 }
 
-export function deskConfig(desk: TestDesk, dataDir: string): AgentConfigInput {
+export interface DeskRoles {
+  resident: string;
+  sam: string;
+  staff?: string;
+}
+
+/** The reader names of a leased TestDesk lane, by desk role. */
+export function deskRoles(desk: TestDesk): DeskRoles {
+  return { resident: desk.readerName("resident"), sam: desk.readerName("sam"), staff: desk.readerName("staff") };
+}
+
+export function deskConfig(roles: DeskRoles, dataDir: string): AgentConfigInput {
   return {
     terminalId: "T-TEST-01",
     dataDir,
     api: { host: "127.0.0.1", port: 0, allowedOrigins: ["http://his.test"] },
     readers: {
       allowVirtual: true,
-      roles: { resident: desk.readerName("resident"), sam: desk.readerName("sam"), staff: desk.readerName("staff") },
+      roles: { ...roles },
     },
     log: { level: "debug" },
   };
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
 /** Starts a real agent on an ephemeral loopback port with a fresh data directory. */
 export async function startTestAgent(
-  desk: TestDesk,
+  desk: TestDesk | DeskRoles,
   patch: (config: AgentConfigInput) => AgentConfigInput = (c) => c,
 ): Promise<TestAgent> {
   const dataDir = mkdtempSync(join(tmpdir(), "rhc-agent-"));
   const sink = new PassThrough();
   const lines: string[] = [];
   sink.on("data", (chunk: Buffer) => lines.push(chunk.toString("utf8")));
-  const agent = await startAgent(patch(deskConfig(desk, dataDir)), { logDestination: sink, validateResponses: true });
+  const roles = "readerName" in desk ? deskRoles(desk) : desk;
+  const agent = await startAgent(patch(deskConfig(roles, dataDir)), { logDestination: sink, validateResponses: true });
   return {
     agent,
     dataDir,
@@ -61,5 +71,3 @@ export async function pair(agent: RunningAgent, scopes: Scope[], name = "HIS tes
   if (body.state !== "approved") throw new Error(`pairing not approved: ${collected.text}`);
   return body.token;
 }
-
-export type { DeepPartial };
