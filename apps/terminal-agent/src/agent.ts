@@ -1,5 +1,4 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { type CardTransport, PcscTransport } from "@rhc/card-protocol";
 import { RhcError } from "@rhc/errors";
 import type { FastifyInstance } from "fastify";
@@ -19,12 +18,15 @@ import { Authenticator } from "./auth/authenticator.js";
 import { ClientStore } from "./auth/client-store.js";
 import { PairingService } from "./auth/pairing.js";
 import { parseConfig } from "./config/load.js";
+import { dataPaths } from "./config/paths.js";
 import type { AgentConfig, AgentConfigInput } from "./config/schema.js";
 import { DiagnosticsService, pcscProbe, versionsProbe } from "./diagnostics/diagnostics.js";
 import { agentEventSchema, EventBus } from "./events/bus.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { VirtualReaderDetector } from "./readers/pcscd-host.js";
 import { ReaderDirectory } from "./readers/reader-directory.js";
+
+export { dataPaths };
 
 export const AGENT_VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
@@ -54,15 +56,6 @@ export interface RunningAgent {
   };
   /** Graceful stop: refuse new requests, finish in-flight ones, close streams, flush logs. */
   close(): Promise<void>;
-}
-
-/** Paths inside the data directory. */
-export function dataPaths(dataDir: string) {
-  return {
-    clients: join(dataDir, "clients.json"),
-    audit: join(dataDir, "audit.jsonl"),
-    adminSocket: join(dataDir, "admin.sock"),
-  };
 }
 
 /** Starts the terminal agent: readers, services, loopback API and admin socket. */

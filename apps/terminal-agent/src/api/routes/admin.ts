@@ -3,6 +3,7 @@ import { z } from "zod";
 import { scopeListSchema } from "../../auth/scopes.js";
 import type { AgentContext } from "../context.js";
 import { type ApiRoute, route } from "../route.js";
+import { agentStatus, statusSchema } from "./agent-info.js";
 
 const pendingSchema = z.object({
   code: z.string(),
@@ -124,6 +125,20 @@ export function adminRoutes(ctx: AgentContext): ApiRoute[] {
         });
         return { revoked: true as const };
       },
+    }),
+    route({
+      method: "GET",
+      path: "/admin/status",
+      operationId: "adminStatus",
+      summary: "Status at a glance plus pending pairings",
+      tag: "admin",
+      auth: "none",
+      response: statusSchema.extend({ pendingPairings: z.number().int(), pairedClients: z.number().int() }),
+      handler: () => ({
+        ...agentStatus(ctx),
+        pendingPairings: ctx.pairing.pending().length,
+        pairedClients: ctx.clients.list().length,
+      }),
     }),
     route({
       method: "GET",

@@ -25,6 +25,38 @@ const readersSchema = z.object({
   missingRoles: z.array(z.enum(["resident", "sam", "staff"])),
 });
 
+export const statusSchema = z.object({
+  terminalId: z.string(),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  pcsc: z.enum(["starting", "up", "down"]),
+  roles: z.record(
+    z.string(),
+    z.object({ reader: z.string().nullable(), cardPresent: z.boolean(), usable: z.boolean() }),
+  ),
+});
+
+/** The status at a glance, shared by GET /v1/status and `rhc-agent status`. */
+export function agentStatus(ctx: AgentContext): z.infer<typeof statusSchema> {
+  const s = ctx.readers.snapshot();
+  const roles: Record<string, { reader: string | null; cardPresent: boolean; usable: boolean }> = {};
+  for (const role of Object.keys(ctx.config.readers.roles)) {
+    const r = s.readers.find((x) => x.role === role);
+    roles[role] = {
+      reader: r?.name ?? null,
+      cardPresent: r?.present ?? false,
+      usable: !!r && !r.refused && s.pcsc === "up",
+    };
+  }
+  return {
+    terminalId: ctx.config.terminalId,
+    version: ctx.version,
+    uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
+    pcsc: s.pcsc,
+    roles,
+  };
+}
+
 function readerView(ctx: AgentContext) {
   const s = ctx.readers.snapshot();
   return {
@@ -45,35 +77,8 @@ export function agentInfoRoutes(ctx: AgentContext): ApiRoute[] {
       summary: "Agent status at a glance (cheap; safe to poll)",
       tag: "status",
       auth: "read-basic",
-      response: z.object({
-        terminalId: z.string(),
-        version: z.string(),
-        uptimeSeconds: z.number(),
-        pcsc: z.enum(["starting", "up", "down"]),
-        roles: z.record(
-          z.string(),
-          z.object({ reader: z.string().nullable(), cardPresent: z.boolean(), usable: z.boolean() }),
-        ),
-      }),
-      handler() {
-        const s = ctx.readers.snapshot();
-        const roles: Record<string, { reader: string | null; cardPresent: boolean; usable: boolean }> = {};
-        for (const role of Object.keys(ctx.config.readers.roles)) {
-          const r = s.readers.find((x) => x.role === role);
-          roles[role] = {
-            reader: r?.name ?? null,
-            cardPresent: r?.present ?? false,
-            usable: !!r && !r.refused && s.pcsc === "up",
-          };
-        }
-        return {
-          terminalId: ctx.config.terminalId,
-          version: ctx.version,
-          uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
-          pcsc: s.pcsc,
-          roles,
-        };
-      },
+      response: statusSchema,
+      handler: () => agentStatus(ctx),
     }),
     route({
       method: "GET",
