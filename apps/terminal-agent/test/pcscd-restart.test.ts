@@ -8,7 +8,7 @@ import { type EventStream, openEvents } from "./support/ws.js";
 // This file kills pcscd, so it runs its own private instance and never disturbs the shared one.
 const stack = {
   dir: `/tmp/rhc-pcsc-restart-agent-${process.pid}`,
-  basePort: 39963,
+  basePort: 40963,
   names: ["Resident Card Reader", "SAM Reader"],
   isolate: "1" as const,
 };
