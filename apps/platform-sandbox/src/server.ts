@@ -431,26 +431,26 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         `SELECT t.terminal_id AS terminalId, t.acked_through_seq AS ackedThroughSeq, t.highest_seq AS highestSeq,
                 count(e.event_id) AS events, COALESCE(sum(e.receive_count), 0) AS receipts, COALESCE(sum(e.apply_count), 0) AS applied
          FROM terminals t LEFT JOIN events e ON e.terminal_id = t.terminal_id
-         WHERE ?1 IS NULL OR t.terminal_id = ?1 GROUP BY t.terminal_id ORDER BY t.terminal_id`,
+         WHERE @t IS NULL OR t.terminal_id = @t GROUP BY t.terminal_id ORDER BY t.terminal_id`,
       )
-      .all(terminalId);
+      .all({ t: terminalId });
     const events = db
       .prepare(
         `SELECT event_id AS eventId, terminal_id AS terminalId, seq, type, status, code, message, occurred_at AS occurredAt,
                 received_at AS receivedAt, receive_count AS receiveCount, apply_count AS applyCount, flags
-         FROM events WHERE ?1 IS NULL OR terminal_id = ?1 ORDER BY terminal_id, seq LIMIT ?2`,
+         FROM events WHERE @t IS NULL OR terminal_id = @t ORDER BY terminal_id, seq LIMIT @limit`,
       )
-      .all(terminalId, limit);
+      .all({ t: terminalId, limit });
     const conflicts = db
       .prepare(
-        "SELECT event_id AS eventId, terminal_id AS terminalId, seq, reason FROM event_conflicts WHERE ?1 IS NULL OR terminal_id = ?1",
+        "SELECT event_id AS eventId, terminal_id AS terminalId, seq, reason FROM event_conflicts WHERE @t IS NULL OR terminal_id = @t",
       )
-      .all(terminalId);
+      .all({ t: terminalId });
     const batches = db
       .prepare(
-        "SELECT batch_id AS batchId, terminal_id AS terminalId, receive_count AS receiveCount, events, sent_at AS sentAt, skew_ms AS skewMs FROM batches WHERE ?1 IS NULL OR terminal_id = ?1",
+        "SELECT batch_id AS batchId, terminal_id AS terminalId, receive_count AS receiveCount, events, sent_at AS sentAt, skew_ms AS skewMs FROM batches WHERE @t IS NULL OR terminal_id = @t",
       )
-      .all(terminalId);
+      .all({ t: terminalId });
     return { terminals, events, conflicts, batches, serverTime: now() };
   });
 

@@ -29,6 +29,8 @@ export interface DeliveryOptions {
   downlinkIntervalMs?: number;
   /** Watchdog tick (30 s); it restarts a sender idle for more than 2× the backoff cap with work pending. */
   watchdogMs?: number;
+  /** The first attempt waits a random time below this (many terminals restarting together). */
+  startJitterMs?: number;
 }
 
 export type DeliveryEvent =
@@ -237,7 +239,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   });
 
   // Immediate attempt on start (the "queue waits for the next write" bug must not exist).
-  run();
+  if (options.startJitterMs) schedule(Math.floor(random.next() * options.startJitterMs));
+  else run();
   void refreshDownlinks();
 
   return {
