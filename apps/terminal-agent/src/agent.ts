@@ -12,19 +12,21 @@ import { type ApiRoute, route } from "./api/route.js";
 import { adminRoutes } from "./api/routes/admin.js";
 import { agentInfoRoutes } from "./api/routes/agent-info.js";
 import { pairingRoutes } from "./api/routes/pairing.js";
+import { syncRoutes } from "./api/routes/sync.js";
 import { buildAdminServer, buildApiServer } from "./api/server.js";
-import { AuditLog } from "./audit/audit-log.js";
+import { AgentAudit } from "./audit/agent-audit.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { ClientStore } from "./auth/client-store.js";
 import { PairingService } from "./auth/pairing.js";
 import { parseConfig } from "./config/load.js";
 import { dataPaths } from "./config/paths.js";
 import type { AgentConfig, AgentConfigInput } from "./config/schema.js";
-import { DiagnosticsService, pcscProbe, versionsProbe } from "./diagnostics/diagnostics.js";
+import { DiagnosticsService, pcscProbe, syncProbe, versionsProbe } from "./diagnostics/diagnostics.js";
 import { agentEventSchema, EventBus } from "./events/bus.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { VirtualReaderDetector } from "./readers/pcscd-host.js";
 import { ReaderDirectory } from "./readers/reader-directory.js";
+import { startSync } from "./services/sync.js";
 
 export { dataPaths };
 
@@ -71,7 +73,8 @@ export async function startAgent(
     file: config.log.file,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const audit = AuditLog.open(paths.audit);
+  const sync = startSync(config, paths.store, log);
+  const audit = new AgentAudit(sync.store.audit);
   const bus = new EventBus();
   const clients = new ClientStore(paths.clients);
   const transport = options.transport ?? new PcscTransport();
@@ -101,6 +104,7 @@ export async function startAgent(
     auth: new Authenticator(clients),
     readers,
     diagnostics,
+    sync,
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),
@@ -108,6 +112,7 @@ export async function startAgent(
   };
   diagnostics.register("versions", versionsProbe(AGENT_VERSION, startedAt, config.terminalId));
   diagnostics.register("pcsc", pcscProbe(readers));
+  diagnostics.register("sync", syncProbe(sync));
 
   let closing = false;
   const isClosing = () => closing;
@@ -116,7 +121,12 @@ export async function startAgent(
   let admin: FastifyInstance | undefined;
   try {
     await readers.start();
-    const routes: ApiRoute[] = [...pairingRoutes(ctx), ...agentInfoRoutes(ctx), ...eventTicketRoutes(ctx)];
+    const routes: ApiRoute[] = [
+      ...pairingRoutes(ctx),
+      ...agentInfoRoutes(ctx),
+      ...eventTicketRoutes(ctx),
+      ...syncRoutes(ctx),
+    ];
     const document = buildOpenApi(routes, {
       version: AGENT_VERSION,
       extraPaths: eventsPathDoc,
@@ -150,7 +160,7 @@ export async function startAgent(
 
     const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
     const url = `http://${hostForUrl}:${address.port}`;
-    audit.append({ action: "agent.started", actor: "agent", outcome: "ok", data: { version: AGENT_VERSION, url } });
+    audit.record({ action: "agent.started", actor: "agent", outcome: "ok", data: { version: AGENT_VERSION, url } });
     log.info(
       { url, adminSocket: paths.adminSocket, terminalId: config.terminalId, version: AGENT_VERSION },
       "rhc-agent listening",
@@ -169,7 +179,7 @@ export async function startAgent(
         pendingPairings: () => ctx.pairing.pending(),
         approve(code, scopes) {
           const c = ctx.pairing.approve(code, scopes);
-          audit.append({
+          audit.record({
             action: "pairing.approved",
             actor: "operator",
             outcome: "ok",
@@ -188,8 +198,8 @@ export async function startAgent(
           await Promise.all([apiServer.close(), adminServer.close()]);
           await readers.stop();
           await transport.close();
-          audit.append({ action: "agent.stopped", actor: "agent", outcome: "ok" });
-          audit.close();
+          audit.record({ action: "agent.stopped", actor: "agent", outcome: "ok" });
+          await sync.close();
           rmSync(paths.adminSocket, { force: true });
           log.info("rhc-agent stopped");
           log.flush();
@@ -203,7 +213,7 @@ export async function startAgent(
     await admin?.close().catch(() => undefined);
     await readers.stop();
     await transport.close();
-    audit.close();
+    await sync.close();
     throw error;
   }
 }

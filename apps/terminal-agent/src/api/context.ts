@@ -1,4 +1,4 @@
-import type { AuditLog } from "../audit/audit-log.js";
+import type { AgentAudit } from "../audit/agent-audit.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { ClientStore } from "../auth/client-store.js";
 import type { PairingService } from "../auth/pairing.js";
@@ -7,6 +7,7 @@ import type { DiagnosticsService } from "../diagnostics/diagnostics.js";
 import type { EventBus } from "../events/bus.js";
 import type { Logger } from "../log/logger.js";
 import type { ReaderDirectory } from "../readers/reader-directory.js";
+import type { SyncRuntime } from "../services/sync.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /** Everything route modules may use; built once by `startAgent`. */
@@ -16,11 +17,12 @@ export interface AgentContext {
   startedAt: Date;
   log: Logger;
   bus: EventBus;
-  audit: AuditLog;
+  audit: AgentAudit;
   clients: ClientStore;
   pairing: PairingService;
   auth: Authenticator;
   readers: ReaderDirectory;
   diagnostics: DiagnosticsService;
+  sync: SyncRuntime;
   limits: { client: RateLimiter; pairing: RateLimiter };
 }

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { isRhcError, RhcError, toRhcError } from "@rhc/errors";
 import { z } from "zod";
 import { startAgent } from "../agent.js";
-import { verifyAuditFile } from "../audit/audit-log.js";
+import { verifyStoredAudit } from "../audit/agent-audit.js";
 import { scopeListSchema } from "../auth/scopes.js";
 import { loadConfig } from "../config/load.js";
 import { dataPaths } from "../config/paths.js";
@@ -168,14 +168,15 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
         return 0;
       }
       case "audit verify": {
-        const path = dataPaths(loadConfig(configPath).dataDir).audit;
-        const v = verifyAuditFile(path);
-        print(
-          v.ok
-            ? `audit log ${path}: ${v.entries} entries, chain intact${v.tornTail ? " (torn last line, dropped at next start)" : ""}`
-            : `audit log ${path}: BROKEN at line ${v.brokenAt}: ${v.reason}`,
-          { path, ...v },
-        );
+        const config = loadConfig(configPath);
+        let v: { ok: boolean; brokenAt?: number; entries: number };
+        try {
+          v = await admin().call("GET", "/admin/audit/verify");
+        } catch (error) {
+          if (!isRhcError(error, "AGENT_UNAVAILABLE")) throw error;
+          v = verifyStoredAudit(dataPaths(config.dataDir).store, config.terminalId);
+        }
+        print(v.ok ? `audit log: ${v.entries} entries, chain intact` : `audit log: BROKEN at entry ${v.brokenAt}`, v);
         return v.ok ? 0 : 1;
       }
       case "config check": {

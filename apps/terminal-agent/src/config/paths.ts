@@ -4,7 +4,8 @@ import { join } from "node:path";
 export function dataPaths(dataDir: string) {
   return {
     clients: join(dataDir, "clients.json"),
-    audit: join(dataDir, "audit.jsonl"),
+    /** SQLite: outbox, downlinks (hotlist, CRLs), settlements, identity cache, audit log. */
+    store: join(dataDir, "sync.db"),
     adminSocket: join(dataDir, "admin.sock"),
   };
 }

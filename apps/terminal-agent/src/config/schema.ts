@@ -76,11 +76,24 @@ export const agentConfigSchema = z
     platform: z
       .object({
         url: z.url(),
-        tokenFile: z.string().optional().describe("file holding the terminal's platform credential"),
+        tokenFile: z.string().min(1).describe("file holding the terminal's bearer credential for the platform"),
         timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+        listSigningKeys: z
+          .array(
+            z.object({ keyId: z.string().min(1), alg: z.literal("Ed25519"), publicKeyPem: z.string().min(1) }).strict(),
+          )
+          .default([])
+          .describe("keys the platform signs hotlists with; without one the hotlist is never refreshed"),
+        crlIssuers: z
+          .array(z.string().regex(/^[0-9a-fA-F]{2,64}$/))
+          .default([])
+          .describe("issuer key ids of staff-certificate CAs whose CRLs are cached for offline checks"),
+        periodicMs: z.number().int().min(100).default(60_000).describe("idle uplink attempt period"),
+        downlinkIntervalMs: z.number().int().min(100).default(300_000).describe("hotlist/CRL refresh period"),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe("regional platform; without it events queue locally until it is configured"),
     policy: z
       .object({
         hotlist: z

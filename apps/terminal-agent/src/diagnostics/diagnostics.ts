@@ -3,6 +3,7 @@ import os from "node:os";
 import { toRhcError } from "@rhc/errors";
 import { findPcscdProcesses, pcscdSocketPath } from "../readers/pcscd-host.js";
 import type { ReaderDirectory } from "../readers/reader-directory.js";
+import type { SyncRuntime } from "../services/sync.js";
 
 /** One section of the report; a probe that fails reports its error instead of sinking the report. */
 export type Probe = () => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -63,4 +64,16 @@ export function versionsProbe(agentVersion: string, startedAt: Date, terminalId:
     uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     pid: process.pid,
   });
+}
+
+/** Queue depth and oldest event, list versions and ages, clock offset, delivery counters. */
+export function syncProbe(sync: SyncRuntime): Probe {
+  return () => {
+    const status = sync.store.status();
+    return {
+      platformConfigured: sync.client !== undefined,
+      ...status,
+      delivery: sync.delivery ? { ...sync.delivery.stats } : null,
+    };
+  };
 }

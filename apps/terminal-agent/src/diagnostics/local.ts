@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { toRhcError } from "@rhc/errors";
-import { verifyAuditFile } from "../audit/audit-log.js";
+import { verifyStoredAudit } from "../audit/agent-audit.js";
 import { loadConfig } from "../config/load.js";
 import { dataPaths } from "../config/paths.js";
 import { findPcscdProcesses, pcscdSocketPath, VirtualReaderDetector } from "../readers/pcscd-host.js";
@@ -36,7 +36,7 @@ export async function localDiagnostics(configPath: string, why: unknown): Promis
         ]),
       ),
     };
-    report.audit = { path: paths.audit, ...verifyAuditFile(paths.audit) };
+    report.audit = { store: paths.store, ...verifyStoredAudit(paths.store, config.terminalId) };
   } catch (error) {
     const e = toRhcError(error);
     report.config = { path: configPath, valid: false, code: e.code, detail: e.detail };

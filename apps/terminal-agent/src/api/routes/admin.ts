@@ -53,7 +53,7 @@ export function adminRoutes(ctx: AgentContext): ApiRoute[] {
       response: clientSchema,
       handler({ params, body }) {
         const c = ctx.pairing.approve(params.code, body.scopes);
-        ctx.audit.append({
+        ctx.audit.record({
           action: "pairing.approved",
           actor: operator,
           outcome: "ok",
@@ -76,7 +76,7 @@ export function adminRoutes(ctx: AgentContext): ApiRoute[] {
       response: pendingSchema,
       handler({ params }) {
         const v = ctx.pairing.deny(params.code);
-        ctx.audit.append({
+        ctx.audit.record({
           action: "pairing.denied",
           actor: operator,
           outcome: "ok",
@@ -117,7 +117,7 @@ export function adminRoutes(ctx: AgentContext): ApiRoute[] {
         if (!ctx.clients.remove(params.clientId)) {
           throw new RhcError("NOT_FOUND", { detail: `no client ${params.clientId}` });
         }
-        ctx.audit.append({
+        ctx.audit.record({
           action: "client.revoked",
           actor: operator,
           outcome: "ok",
@@ -139,6 +139,27 @@ export function adminRoutes(ctx: AgentContext): ApiRoute[] {
         pendingPairings: ctx.pairing.pending().length,
         pairedClients: ctx.clients.list().length,
       }),
+    }),
+    route({
+      method: "GET",
+      path: "/admin/audit/verify",
+      operationId: "adminVerifyAudit",
+      summary: "Re-walk the audit hash chain",
+      tag: "admin",
+      auth: "none",
+      response: z.object({ ok: z.boolean(), brokenAt: z.number().optional(), entries: z.number().int() }),
+      handler: () => ({ ...ctx.audit.verify(), entries: ctx.audit.recent(1)[0]?.id ?? 0 }),
+    }),
+    route({
+      method: "GET",
+      path: "/admin/audit",
+      operationId: "adminListAudit",
+      summary: "Most recent audit entries",
+      tag: "admin",
+      auth: "none",
+      query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      response: z.array(z.record(z.string(), z.unknown())),
+      handler: ({ query }) => ctx.audit.recent(query.limit) as unknown as Record<string, unknown>[],
     }),
     route({
       method: "GET",

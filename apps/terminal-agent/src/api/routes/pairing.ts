@@ -43,7 +43,7 @@ export function pairingRoutes(ctx: AgentContext): ApiRoute[] {
         ctx.limits.pairing.take("pairing");
         const origin = request.headers.origin;
         const r = ctx.pairing.request({ clientName: body.clientName, scopes: body.scopes, origin });
-        ctx.audit.append({
+        ctx.audit.record({
           action: "pairing.requested",
           actor: "anonymous",
           outcome: "ok",
