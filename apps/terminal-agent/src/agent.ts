@@ -12,6 +12,7 @@ import { type ApiRoute, route } from "./api/route.js";
 import { adminRoutes } from "./api/routes/admin.js";
 import { agentInfoRoutes } from "./api/routes/agent-info.js";
 import { pairingRoutes } from "./api/routes/pairing.js";
+import { settlementRoutes } from "./api/routes/settlement.js";
 import { syncRoutes } from "./api/routes/sync.js";
 import { buildAdminServer, buildApiServer } from "./api/server.js";
 import { AgentAudit } from "./audit/agent-audit.js";
@@ -56,6 +57,8 @@ export interface RunningAgent {
     pendingPairings(): ReturnType<PairingService["pending"]>;
     approve(code: string, scopes?: Parameters<PairingService["approve"]>[1]): ReturnType<PairingService["approve"]>;
   };
+  /** Resolves once every committed event has been acknowledged by the platform (tests, demo). */
+  drained(timeoutMs?: number): Promise<void>;
   /** Graceful stop: refuse new requests, finish in-flight ones, close streams, flush logs. */
   close(): Promise<void>;
 }
@@ -126,6 +129,7 @@ export async function startAgent(
       ...agentInfoRoutes(ctx),
       ...eventTicketRoutes(ctx),
       ...syncRoutes(ctx),
+      ...settlementRoutes(ctx),
     ];
     const document = buildOpenApi(routes, {
       version: AGENT_VERSION,
@@ -188,6 +192,10 @@ export async function startAgent(
           });
           return c;
         },
+      },
+      async drained(timeoutMs) {
+        if (!sync.delivery) throw new RhcError("PLATFORM_UNREACHABLE", { detail: "no platform configured" });
+        await sync.delivery.drained(timeoutMs);
       },
       close() {
         closed ??= (async () => {
