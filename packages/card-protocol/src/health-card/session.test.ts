@@ -1,11 +1,11 @@
-import { sm3, wst543KeyScheme } from "@rhc/crypto";
+import { sm2SignDigest } from "@rhc/crypto";
 import { describe, expect, it } from "vitest";
 import { SamSession } from "../sam/sam-session.js";
 import { SchemeSam } from "../testing/scheme-sam.js";
 import { type ScriptAnswer, ScriptedCard } from "../testing/scripted-card.js";
 import { MemoryTransport } from "../transport/memory.js";
 import { concatBytes, fromHex, toHex } from "../util/hex.js";
-import { elementDef, elementsOf } from "./elements.js";
+import { elementDef } from "./elements.js";
 import type { FileId } from "./files.js";
 import { PROJECT_RECORD_SIGNATURE } from "./record-signature.js";
 import { encodeElementRecord, encodePhoto, encodeTlvFile } from "./records.js";
@@ -363,7 +363,7 @@ describe("HealthCardSession visit records (spec §6.7–§6.10)", () => {
       fid: 0xed01,
       data,
     });
-    const { sm2SignDigest } = await import("@rhc/crypto");
+
     const full = concatBytes(data, sm2SignDigest(samCard.keyPair.privateKey, digest), certificate);
     card.expect(select("DF03"), select("EF06"), ...auth(samCard, "84", 2));
     card.expect(["00B2010400", "009000"], ...[2, 3, 4, 5].map((n): [string, string] => [`00B20${n}0400`, "FF9000"]));
