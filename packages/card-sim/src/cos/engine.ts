@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { PowerEvent, SimCard } from "../sim-card.js";
 import { type Command, macHeader, parseCommand } from "./command.js";
-import { type CosCrypto, smOpenBlock } from "./crypto.js";
+import type { CosCrypto } from "./crypto.js";
 import { Journal } from "./journal.js";
 import { type Condition, type Credential, type DfLayout, type KeyKind, keyCredential, MF_FID } from "./layout.js";
 import { CardError, refuse, SW, swMoreData, swWrongLe } from "./sw.js";
@@ -264,8 +264,11 @@ export class Cos implements SimCard {
     const expected = this.crypto.mac(sk, message);
     if (!equal(expected.subarray(0, 4), mac)) refuse(SW.SM_INCORRECT);
     if (!encrypted) return body.slice();
-    if (body.length % 16 !== 0) refuse(SW.WRONG_DATA);
-    return smOpenBlock(this.crypto.decryptBlocks(sk, body)) ?? refuse(SW.WRONG_DATA);
+    try {
+      return this.crypto.decryptFromSm(sk, body);
+    } catch {
+      return refuse(SW.WRONG_DATA);
+    }
   }
 
   /**
