@@ -80,7 +80,7 @@ export class Cos implements SimCard {
   private challenge: Uint8Array | undefined;
 
   private readonly atrBytes: Uint8Array;
-  private readonly handlers = new Map<number, CommandHandler>();
+  private readonly handlers = new Map<number, CommandHandler[]>();
   private readonly classes = new Set<number>();
   private readonly random: (length: number) => Uint8Array;
   readonly globalKeyDfPath: string;
@@ -96,8 +96,12 @@ export class Cos implements SimCard {
     this.random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
     this.globalKeyDfPath = options.globalKeyDf ?? this.root.path;
     this.activationDfPath = options.activationDf ?? this.root.path;
-    for (const h of [...baseCommands, ...(options.commands ?? [])]) this.handlers.set(h.ins, h);
-    for (const h of this.handlers.values()) for (const c of h.cla) this.classes.add(c);
+    for (const h of [...baseCommands, ...(options.commands ?? [])]) {
+      // A later handler for the same INS and CLA replaces the earlier one (profiles override).
+      const others = (this.handlers.get(h.ins) ?? []).filter((o) => !o.cla.some((c) => h.cla.includes(c)));
+      this.handlers.set(h.ins, [...others, h]);
+      for (const c of h.cla) this.classes.add(c);
+    }
     this.currentDf = this.root;
   }
 
@@ -142,9 +146,10 @@ export class Cos implements SimCard {
       return swOnly(error instanceof CardError ? error.sw : SW.WRONG_LENGTH);
     }
     if (!this.classes.has(cmd.cla)) return swOnly(SW.CLA_NOT_SUPPORTED);
-    const handler = this.handlers.get(cmd.ins);
-    if (!handler) return swOnly(SW.INS_NOT_SUPPORTED);
-    if (!handler.cla.includes(cmd.cla)) return swOnly(SW.CLA_NOT_SUPPORTED);
+    const candidates = this.handlers.get(cmd.ins);
+    if (!candidates) return swOnly(SW.INS_NOT_SUPPORTED);
+    const handler = candidates.find((h) => h.cla.includes(cmd.cla));
+    if (!handler) return swOnly(SW.CLA_NOT_SUPPORTED);
     if (cmd.ins === 0xc0) this.pending = pending;
     const gate = this.gate(handler, cmd);
     if (gate !== undefined) return swOnly(gate);
