@@ -17,6 +17,7 @@ import { hex } from "./support/terminal.js";
 
 const resident = makeResidentImage({ seed: "flows-1", region: "410100" });
 const psam = makePsamImage({ region: "410100" });
+const person = resident.meta?.person as { name: string; citizenId: string };
 
 async function desk() {
   const d = inProcessDesk(resident, psam);
@@ -46,7 +47,7 @@ describe("vendor flows against in-process cards (spec §6)", () => {
     expect(await t.cSw("00B2010400")).toBe(0x6982);
     await t.authRead("RK1DDF1", 0x04);
     const name = decodeElement("name", await t.c("00B2010400"));
-    expect(name).toBe((resident.meta?.person as { name: string }).name);
+    expect(name).toBe(person.name);
     await t.c("00A4000002DF01");
     await t.c("00A4000002EF05");
     expect(await t.cSw("00B2020400")).toBe(0x6982);
