@@ -10,6 +10,8 @@ import type { SyncStore } from "../store/sync-store.js";
 import type { Random } from "../util/clock.js";
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 
+const MAX_RETRY_AFTER_MS = 3600_000;
+
 export interface DeliveryOptions {
   store: SyncStore;
   client: PlatformClient;
@@ -165,7 +167,10 @@ export function startDelivery(options: DeliveryOptions): Delivery {
         attempt++;
         stats.errors++;
         const retryAfter = typeof e.data?.retryAfterMs === "number" ? e.data.retryAfterMs : undefined;
-        const delay = Math.min(policy.capMs, Math.max(retryAfter ?? 0, backoffDelay(attempt, policy, random)));
+        // Retry-After is the platform's explicit instruction: honoured even beyond the backoff cap
+        // (bounded to an hour against a broken header).
+        const jitter = backoffDelay(attempt, policy, random);
+        const delay = retryAfter === undefined ? jitter : Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, jitter));
         record("delivery.lastError", { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() });
         emit({ type: "error", code: e.code, detail: e.detail ?? e.message, retryInMs: delay });
         schedule(delay);
