@@ -80,6 +80,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   let timer: NodeJS.Timeout | undefined;
   // Monotonic (performance.now) so a jumping wall clock cannot fool the watchdog.
   let lastAttemptMono = performance.now();
+  // When the scheduled retry is due: a long Retry-After is a plan, not a stall.
+  let dueMono = 0;
 
   const emit = (e: DeliveryEvent) => {
     for (const l of listeners) {
@@ -102,6 +104,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   const schedule = (ms: number) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
+    dueMono = performance.now() + ms;
     timer = setTimeout(() => {
       timer = undefined;
       run();
@@ -227,7 +230,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   // ---- watchdog -----------------------------------------------------------------------------
   const watchdog = setInterval(() => {
     if (stopped || running) return;
-    if (store.outbox.depth() > 0 && performance.now() - lastAttemptMono > 2 * policy.capMs) {
+    const since = performance.now() - Math.max(lastAttemptMono, dueMono);
+    if (store.outbox.depth() > 0 && since > 2 * policy.capMs) {
       stats.watchdogRestarts++;
       ctx.write("watchdog audit", () =>
         ctx.audit.append("delivery.watchdog", "restart", { depth: store.outbox.depth() }),
