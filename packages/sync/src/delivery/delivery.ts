@@ -101,10 +101,10 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
-  const schedule = (ms: number) => {
+  const schedule = (ms: number, retry = false) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    dueMono = performance.now() + ms;
+    dueMono = retry ? performance.now() + ms : 0;
     timer = setTimeout(() => {
       timer = undefined;
       run();
@@ -176,7 +176,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
         const delay = retryAfter === undefined ? jitter : Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, jitter));
         record("delivery.lastError", { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() });
         emit({ type: "error", code: e.code, detail: e.detail ?? e.message, retryInMs: delay });
-        schedule(delay);
+        schedule(delay, true);
       })
       .finally(() => {
         running = undefined;
