@@ -94,6 +94,15 @@ export const agentConfigSchema = z
       .strict()
       .optional()
       .describe("regional platform; without it events queue locally until it is configured"),
+    trust: z
+      .object({
+        staffCaFiles: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("PEM files of the CA certificates staff (clinician) cards must chain to"),
+      })
+      .strict()
+      .prefault({}),
     policy: z
       .object({
         hotlist: z
