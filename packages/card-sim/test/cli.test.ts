@@ -30,9 +30,25 @@ describe("rhc-card-sim: image commands", () => {
     expect((await cli("make-blank", "--count", "3", "--out", join(dir, "blank"), "--region", "110101")).code).toBe(0);
     expect(readdirSync(join(dir, "blank")).sort()).toEqual(["blank-1.json", "blank-2.json", "blank-3.json"]);
     expect(readImage(join(dir, "blank", "blank-2.json")).cos.lifecycle).toBe("personalisation");
-    const made = await cli("make-resident", "--seed", "cli-1", "--out", join(dir, "resident.json"), "--region", "410100");
+    const made = await cli(
+      "make-resident",
+      "--seed",
+      "cli-1",
+      "--out",
+      join(dir, "resident.json"),
+      "--region",
+      "410100",
+    );
     expect(made.code).toBe(0);
-    const again = await cli("make-resident", "--seed", "cli-1", "--out", join(dir, "resident-2.json"), "--region", "410100");
+    const again = await cli(
+      "make-resident",
+      "--seed",
+      "cli-1",
+      "--out",
+      join(dir, "resident-2.json"),
+      "--region",
+      "410100",
+    );
     expect(readImage(join(dir, "resident.json"))).toEqual(readImage(join(dir, "resident-2.json")));
     expect(again.out).toContain(made.out.split(": ")[1]!);
     expect((await cli("make-psam", "--out", join(dir, "psam.json"))).code).toBe(0);
@@ -54,7 +70,9 @@ describe("rhc-card-sim: image commands", () => {
     expect(dump.out).toContain("citizenId (居民身份证号码)");
     expect(dump.out).toContain("use --show-secrets");
     expect(dump.out).not.toMatch(/3F00\/DDF1#04: [0-9A-F]{32}/);
-    expect((await cli("dump", join(dir, "resident.json"), "--show-secrets")).out).toMatch(/3F00\/DDF1#04: [0-9A-F]{32}/);
+    expect((await cli("dump", join(dir, "resident.json"), "--show-secrets")).out).toMatch(
+      /3F00\/DDF1#04: [0-9A-F]{32}/,
+    );
     expect((await cli("dump", join(dir, "isam.json"))).out).toContain("TRANSPORT: 29/01");
     expect((await cli("bogus")).code).toBe(2);
     expect((await cli("dump", join(dir, "nope.json"))).err).toContain("NOT_FOUND");
@@ -67,7 +85,17 @@ describe("rhc-card-sim: image commands", () => {
       fs.writeFileSync(pem, readVectorText("x509", "sm2", "clinician.pem"));
       fs.writeFileSync(key, readVectorText("x509", "sm2", "clinician.key"));
     });
-    const made = await cli("make-staff", "--cert", pem, "--key", key, "--pin", "1234", "--out", join(dir, "staff.json"));
+    const made = await cli(
+      "make-staff",
+      "--cert",
+      pem,
+      "--key",
+      key,
+      "--pin",
+      "1234",
+      "--out",
+      join(dir, "staff.json"),
+    );
     expect(made.code).toBe(0);
     expect((await cli("dump", join(dir, "staff.json"))).out).toContain("Clinician (sm2)");
   });

@@ -63,7 +63,9 @@ export function sendControl(stackDir: string, port: number, request: ControlRequ
         reject(new Error(`no reply from the card on port ${port}`));
       }
     });
-    socket.on("error", (error) => reject(new Error(`no card inserted by rhc-card-sim on port ${port} (${error.message})`)));
+    socket.on("error", (error) =>
+      reject(new Error(`no card inserted by rhc-card-sim on port ${port} (${error.message})`)),
+    );
   });
 }
 

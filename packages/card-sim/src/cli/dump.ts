@@ -5,8 +5,8 @@ import {
   decodeLayout,
   decodePhotoLength,
   elementsOf,
-  type FileId,
   FILES,
+  type FileId,
   fromHex,
   IMMUNISATION_LAYOUT,
 } from "@rhc/card-protocol";
@@ -79,7 +79,9 @@ export function dumpImage(image: CardImage, showSecrets = false): string {
   if (image.profile === "psam" || image.profile === "isam") {
     out.push("masters (80 DE usage/index):");
     for (const m of image.masters) {
-      out.push(`  ${m.name}: ${m.usage.toString(16).padStart(2, "0")}/${m.index.toString(16).padStart(2, "0")} ${showSecrets ? m.key : SECRET}`);
+      out.push(
+        `  ${m.name}: ${m.usage.toString(16).padStart(2, "0")}/${m.index.toString(16).padStart(2, "0")} ${showSecrets ? m.key : SECRET}`,
+      );
     }
     out.push(`SM2 public key: ${image.sm2.publicKey}`);
     out.push(`terminal number (EF0016): ${fileOf(image, "3F00/0016")?.data}`);

@@ -109,7 +109,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case "list":
         return await list(dir, io);
       case "make-blank": {
-        const count = z.coerce.number().int().min(1).max(10_000).parse(v.count ?? "1");
+        const count = z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(10_000)
+          .parse(v.count ?? "1");
         const outDir = required("out").parse(v.out);
         const region = regionInput.optional().parse(v.region);
         for (let i = 1; i <= count; i++) {
@@ -187,7 +192,13 @@ async function list(dir: string, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function insert(dir: string, wanted: string, file: string, faults: string | undefined, io: CliIo): Promise<number> {
+async function insert(
+  dir: string,
+  wanted: string,
+  file: string,
+  faults: string | undefined,
+  io: CliIo,
+): Promise<number> {
   const reader = findReader(stack(dir), wanted);
   const sim = await createCard({ type: "image", options: { image: resolve(file) } });
   const card = new VirtualCard({ port: reader.port, card: sim, log: (m) => io.err(m) });
