@@ -2,6 +2,31 @@
 
 export { bytesEqual, concatBytes, fromHex, toHex, xorBytes } from "./bytes.js";
 export { type CardKeyScheme, createWst543KeyScheme, wst543KeyScheme } from "./card-keys/card-key-scheme.js";
+export {
+  type CompactOptions,
+  type CompactVerdict,
+  type CompactVerifyOptions,
+  decodeIssuerCertificate,
+  decodeSamCertificate,
+  issueIssuerCertificate,
+  issueSamCertificate,
+  signVisitRecord,
+  verifyCompactChain,
+  verifyIssuerCertificate,
+  verifySamCertificate,
+  verifyVisitRecord,
+  visitRecordDigest,
+} from "./compact/certificates.js";
+export {
+  type CertificateFormat,
+  type IssuerCertificate,
+  type IssuerCertificateFields,
+  type SamCertificate,
+  type SamCertificateFields,
+  type Signed,
+  type VisitRecordInput,
+  wst543CertificateFormat,
+} from "./compact/format.js";
 export { type BlockPadding, padIso9797M1, padIso9797M2, unpadIso9797M2 } from "./padding.js";
 export type { SmBackend } from "./provider/backend.js";
 export { createSmProvider } from "./provider/provider.js";
