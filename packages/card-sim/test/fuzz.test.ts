@@ -11,8 +11,26 @@ import { inProcess } from "./support/in-process.js";
 // 6F00 (an internal error), always answers a status word, and a refused command leaves the
 // card's memory exactly as it was.
 const CLAS = [0x00, 0x04, 0x80, 0x84, 0x0c, 0xa0, 0xff];
-const INS = [0xa4, 0xb0, 0xd6, 0xb2, 0xdc, 0xe2, 0xd2, 0x0c, 0x84, 0x82, 0x88, 0xc0, 0x20, 0x5e, 0x24, 0x1e, 0x18, 0x16, 0x44, 0xd4, 0xde, 0xfa, 0x2a, 0xca, 0x00];
-const FIDS = ["3F00", "DDF1", "DF01", "DF02", "DF03", "EF05", "EF06", "EF07", "EF08", "ED01", "EE02", "0015", "001C", "1234"];
+const INS = [
+  0xa4, 0xb0, 0xd6, 0xb2, 0xdc, 0xe2, 0xd2, 0x0c, 0x84, 0x82, 0x88, 0xc0, 0x20, 0x5e, 0x24, 0x1e, 0x18, 0x16, 0x44,
+  0xd4, 0xde, 0xfa, 0x2a, 0xca, 0x00,
+];
+const FIDS = [
+  "3F00",
+  "DDF1",
+  "DF01",
+  "DF02",
+  "DF03",
+  "EF05",
+  "EF06",
+  "EF07",
+  "EF08",
+  "ED01",
+  "EE02",
+  "0015",
+  "001C",
+  "1234",
+];
 const SUCCESS = (sw: number) => sw === 0x9000 || sw >> 8 === 0x61 || sw >> 4 === 0x63c || sw === 0x6282;
 
 function randomApdu(rnd: SeededRandom): Uint8Array {
@@ -22,7 +40,12 @@ function randomApdu(rnd: SeededRandom): Uint8Array {
   if (kind === 2) return rnd.bytes(rnd.int(12));
   // The right PIN now and then, so the PIN-guarded SAM commands run too.
   if (kind === 3 && rnd.int(3) === 0) return Uint8Array.from(Buffer.from("0020000003123456", "hex"));
-  const header = [rnd.pick(CLAS), rnd.pick(INS), rnd.int(4) ? rnd.int(12) : rnd.int(256), rnd.int(3) ? rnd.pick([0, 3, 4, 0x84, 0x85]) : rnd.int(256)];
+  const header = [
+    rnd.pick(CLAS),
+    rnd.pick(INS),
+    rnd.int(4) ? rnd.int(12) : rnd.int(256),
+    rnd.int(3) ? rnd.pick([0, 3, 4, 0x84, 0x85]) : rnd.int(256),
+  ];
   const shape = rnd.int(5);
   const data = rnd.bytes(rnd.pick([0, 1, 2, 4, 8, 17, 20, 36, 116, rnd.int(255)]));
   if (shape === 0) return Uint8Array.from(header);
@@ -44,7 +67,8 @@ function fuzz(card: Cos, rounds: number, seed: string) {
     expect(sw, Buffer.from(apdu).toString("hex")).not.toBe(0x6f00);
     seen.set(sw, (seen.get(sw) ?? 0) + 1);
     const after = JSON.stringify(exportState(card));
-    if (!SUCCESS(sw)) expect(after === before, `refused ${Buffer.from(apdu).toString("hex")} changed the card`).toBe(true);
+    if (!SUCCESS(sw))
+      expect(after === before, `refused ${Buffer.from(apdu).toString("hex")} changed the card`).toBe(true);
     before = after;
     if (rnd.int(200) === 0) card.power("reset");
   }
