@@ -1,6 +1,5 @@
-import type { CardTransport, ReaderStatus } from "@rhc/card-protocol";
-import { toHex } from "@rhc/card-protocol";
-import { RhcError, type RhcProblem, toRhcError } from "@rhc/errors";
+import { type CardKind, type CardTransport, ReaderMonitor, type ReaderState, toHex } from "@rhc/card-protocol";
+import { RhcError, type RhcProblem } from "@rhc/errors";
 import type { AgentConfig, ReaderMatcher, ReaderRole } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { Logger } from "../log/logger.js";
@@ -11,13 +10,12 @@ export interface DeskReader {
   role: ReaderRole | undefined;
   present: boolean;
   atr: string | undefined;
+  /** What the card is (from its ATR or an application probe). */
+  kind: CardKind | undefined;
   virtual: boolean;
   /** Virtual reader while the configuration does not allow them: never used. */
   refused: boolean;
-  inUse: boolean;
-  exclusive: boolean;
   mute: boolean;
-  unavailable: boolean;
 }
 
 export interface ReaderSnapshot {
@@ -29,175 +27,129 @@ export interface ReaderSnapshot {
   missingRoles: ReaderRole[];
 }
 
-function matches(matcher: ReaderMatcher, name: string): boolean {
-  return typeof matcher === "string" ? matcher === name : name.startsWith(matcher.prefix);
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The agent's matcher (exact name or prefix) in the monitor's role configuration. */
+function monitorRoles(roles: AgentConfig["readers"]["roles"]) {
+  const out: Record<string, { names: string[]; patterns: string[] }> = {};
+  for (const [role, m] of Object.entries(roles) as Array<[ReaderRole, ReaderMatcher | undefined]>) {
+    if (m === undefined) continue;
+    out[role] =
+      typeof m === "string" ? { names: [m], patterns: [] } : { names: [], patterns: [`^${escapeRegex(m.prefix)}`] };
+  }
+  return out;
 }
 
-const RETRY_MIN_MS = 200;
-const RETRY_MAX_MS = 2000;
-const WAIT_SLICE_MS = 5000;
-
 /**
- * The desk's readers by role, kept current by watching PC/SC; publishes reader and card events
- * and survives pcscd restarts (retries with bounded backoff, announces pcsc.down / pcsc.up) — the
- * "reader lost after sleep / pcscd stopped" complaints of the anchors.
+ * The desk's readers by role, on top of card-protocol's ReaderMonitor (roles, card kinds, pcscd
+ * recovery): adds the production refusal of virtual readers, the snapshot the API serves, and the
+ * translation of monitor events into the agent's event stream.
  */
 export class ReaderDirectory {
-  private statuses: ReaderStatus[] | undefined;
-  private state: ReaderSnapshot["pcsc"] = "starting";
+  readonly monitor: ReaderMonitor;
   private error: RhcProblem | undefined;
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | undefined;
-  private readonly firstSnapshot: Promise<void>;
-  private resolveFirst!: () => void;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly transport: CardTransport,
+    transport: CardTransport,
     private readonly config: AgentConfig["readers"],
     private readonly detector: VirtualReaderDetector,
     private readonly bus: EventBus,
     private readonly log: Logger,
   ) {
-    this.firstSnapshot = new Promise((resolve) => {
-      this.resolveFirst = resolve;
+    this.monitor = new ReaderMonitor(transport, {
+      roles: monitorRoles(config.roles),
+      backoff: { initialMs: 200, maxMs: 2000 },
     });
   }
 
   /** Starts watching; resolves once the first reader list (or the first failure) is known. */
   async start(): Promise<void> {
-    this.loop ??= this.watch();
-    await this.firstSnapshot;
+    this.unsubscribe = this.monitor.on("*", (e) => {
+      const role = (e as { role?: string }).role ?? null;
+      switch (e.type) {
+        case "reader-added":
+          this.bus.publish("reader.added", { reader: e.reader, role, virtual: this.detector.isVirtual(e.reader) });
+          break;
+        case "reader-removed":
+          this.bus.publish("reader.removed", { reader: e.reader, role });
+          break;
+        case "card-inserted":
+          this.bus.publish("card.inserted", { reader: e.reader, role, atr: toHex(e.atr), kind: e.kind });
+          break;
+        case "card-removed":
+          this.bus.publish("card.removed", { reader: e.reader, role });
+          break;
+        case "card-mute":
+          this.bus.publish("card.mute", { reader: e.reader, role });
+          break;
+        case "service-down":
+          this.error = e.error.toProblem();
+          this.log.warn({ code: e.error.code, detail: e.error.detail }, "PC/SC service unavailable; retrying");
+          this.bus.publish("pcsc.down", { code: e.error.code });
+          break;
+        case "service-up":
+          this.error = undefined;
+          this.detector.refresh();
+          this.log.info("PC/SC service is back");
+          this.bus.publish("pcsc.up");
+          break;
+      }
+    });
+    this.monitor.start();
+    const deadline = Date.now() + 5000;
+    while (this.monitor.status === "starting" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
+    this.unsubscribe?.();
+    await this.monitor.stop();
   }
 
-  roleOf(name: string): ReaderRole | undefined {
-    const roles = this.config.roles;
-    for (const role of Object.keys(roles) as ReaderRole[]) {
-      const m = roles[role];
-      if (m !== undefined && matches(m, name)) return role;
-    }
-    return undefined;
-  }
-
-  private describe(s: ReaderStatus): DeskReader {
+  private describe(s: ReaderState): DeskReader {
     const virtual = this.detector.isVirtual(s.name);
     return {
       name: s.name,
-      role: this.roleOf(s.name),
+      role: s.role as ReaderRole | undefined,
       present: s.present,
       atr: s.atr ? toHex(s.atr) : undefined,
+      kind: s.kind,
       virtual,
       refused: virtual && !this.config.allowVirtual,
-      inUse: s.inUse,
-      exclusive: s.exclusive,
       mute: s.mute,
-      unavailable: s.unavailable,
     };
   }
 
   snapshot(): ReaderSnapshot {
-    const readers = (this.statuses ?? []).map((s) => this.describe(s));
+    const status = this.monitor.status;
+    const readers = this.monitor.readers().map((s) => this.describe(s));
     const configured = (Object.keys(this.config.roles) as ReaderRole[]).filter(
       (r) => this.config.roles[r] !== undefined,
     );
     return {
-      pcsc: this.state,
-      error: this.error,
+      pcsc: status === "up" ? "up" : status === "down" ? "down" : "starting",
+      error: status === "down" ? this.error : undefined,
       readers,
       missingRoles: configured.filter((role) => !readers.some((r) => r.role === role)),
     };
   }
 
-  /** The reader serving `role`, or the error the desk should see. */
-  readerFor(role: ReaderRole): DeskReader {
-    if (this.state === "down") {
-      throw this.error
-        ? (RhcError.fromProblem(this.error) ?? new RhcError("PCSC_UNAVAILABLE"))
-        : new RhcError("PCSC_UNAVAILABLE");
+  /** The reader serving `role` (with a card in it), or the error the desk should see. */
+  readerFor(role: ReaderRole, missingCard: "NO_CARD" | "SAM_MISSING" = "NO_CARD"): DeskReader {
+    if (this.monitor.status === "down") {
+      throw (this.error && RhcError.fromProblem(this.error)) ?? new RhcError("PCSC_UNAVAILABLE");
     }
     const reader = this.snapshot().readers.find((r) => r.role === role);
-    if (!reader) throw new RhcError("NO_READER", { detail: `no reader for role "${role}"` });
+    if (!reader) {
+      throw new RhcError(role === "sam" ? "SAM_MISSING" : "NO_READER", { detail: `no reader for role "${role}"` });
+    }
     if (reader.refused) {
       throw new RhcError("VIRTUAL_READER_REFUSED", {
         detail: `"${reader.name}" is a virtual reader (readers.allowVirtual is false)`,
       });
     }
+    if (!reader.present) throw new RhcError(missingCard, { detail: `reader "${reader.name}"` });
+    if (reader.mute) throw new RhcError("CARD_MUTE", { detail: `reader "${reader.name}"` });
     return reader;
-  }
-
-  private publishDiff(before: readonly ReaderStatus[], after: readonly ReaderStatus[]): void {
-    const old = new Map(before.map((s) => [s.name, s]));
-    const now = new Map(after.map((s) => [s.name, s]));
-    for (const [name, s] of now) {
-      const d = this.describe(s);
-      const base = { reader: name, role: d.role ?? null, virtual: d.virtual };
-      const prev = old.get(name);
-      if (!prev) this.bus.publish("reader.added", base);
-      if (s.present && (!prev?.present || (prev.atr && s.atr && toHex(prev.atr) !== toHex(s.atr)))) {
-        this.bus.publish("card.inserted", { ...base, atr: d.atr ?? null });
-      } else if (!s.present && prev?.present) {
-        this.bus.publish("card.removed", base);
-      }
-    }
-    for (const [name, s] of old) {
-      if (now.has(name)) continue;
-      const base = { reader: name, role: this.roleOf(name) ?? null };
-      if (s.present) this.bus.publish("card.removed", base);
-      this.bus.publish("reader.removed", base);
-    }
-  }
-
-  private async watch(): Promise<void> {
-    const signal = this.abort.signal;
-    let delay = RETRY_MIN_MS;
-    while (!signal.aborted) {
-      try {
-        if (!this.statuses) {
-          const first = await this.transport.listReaders();
-          if (this.state === "down") {
-            this.detector.refresh();
-            this.log.info("PC/SC service is back");
-            this.bus.publish("pcsc.up");
-          }
-          this.publishDiff([], first);
-          this.statuses = first;
-          this.state = "up";
-          this.error = undefined;
-          delay = RETRY_MIN_MS;
-          this.resolveFirst();
-        }
-        const next = await this.transport.waitForChange(this.statuses, { timeoutMs: WAIT_SLICE_MS, signal });
-        this.publishDiff(this.statuses, next);
-        this.statuses = next;
-      } catch (error) {
-        if (signal.aborted) break;
-        const e = toRhcError(error, "PCSC_ERROR");
-        if (this.state !== "down") {
-          this.log.warn({ code: e.code, detail: e.detail }, "PC/SC service unavailable; retrying");
-          if (this.statuses) this.publishDiff(this.statuses, []);
-          this.bus.publish("pcsc.down", { code: e.code });
-        }
-        this.state = "down";
-        this.error = e.toProblem();
-        this.statuses = undefined;
-        this.resolveFirst();
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          signal.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(t);
-              resolve();
-            },
-            { once: true },
-          );
-        });
-        delay = Math.min(RETRY_MAX_MS, delay * 2);
-      }
-    }
   }
 }

@@ -10,12 +10,13 @@ export const deskReaderSchema = z.object({
   role: z.enum(["resident", "sam", "staff"]).nullable(),
   present: z.boolean(),
   atr: z.string().nullable(),
+  kind: z
+    .enum(["resident", "sam", "staff", "unknown"])
+    .nullable()
+    .describe("what the card is, from its ATR or a probe"),
   virtual: z.boolean(),
   refused: z.boolean().describe("virtual reader refused by configuration (readers.allowVirtual=false)"),
-  inUse: z.boolean(),
-  exclusive: z.boolean().describe("another program holds the card exclusively"),
-  mute: z.boolean(),
-  unavailable: z.boolean(),
+  mute: z.boolean().describe("a card is present but does not answer"),
 });
 
 const readersSchema = z.object({
@@ -62,7 +63,7 @@ function readerView(ctx: AgentContext) {
   return {
     pcsc: s.pcsc,
     error: s.error ? { code: s.error.code, ...(s.error.detail ? { detail: s.error.detail } : {}) } : null,
-    readers: s.readers.map((r) => ({ ...r, role: r.role ?? null, atr: r.atr ?? null })),
+    readers: s.readers.map((r) => ({ ...r, role: r.role ?? null, atr: r.atr ?? null, kind: r.kind ?? null })),
     missingRoles: s.missingRoles,
   };
 }
