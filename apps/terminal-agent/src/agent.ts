@@ -11,6 +11,7 @@ import { RateLimiter } from "./api/rate-limit.js";
 import { type ApiRoute, route } from "./api/route.js";
 import { adminRoutes } from "./api/routes/admin.js";
 import { agentInfoRoutes } from "./api/routes/agent-info.js";
+import { cardRoutes } from "./api/routes/card.js";
 import { pairingRoutes } from "./api/routes/pairing.js";
 import { settlementRoutes } from "./api/routes/settlement.js";
 import { syncRoutes } from "./api/routes/sync.js";
@@ -27,6 +28,8 @@ import { agentEventSchema, EventBus } from "./events/bus.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { VirtualReaderDetector } from "./readers/pcscd-host.js";
 import { ReaderDirectory } from "./readers/reader-directory.js";
+import { CardReadService } from "./services/card-read.js";
+import { DeskCards } from "./services/desk-cards.js";
 import { startSync } from "./services/sync.js";
 
 export { dataPaths };
@@ -89,6 +92,7 @@ export async function startAgent(
     log.child({ component: "readers" }),
   );
   const diagnostics = new DiagnosticsService();
+  const cards = new DeskCards(transport, readers, config);
   const startedAt = new Date();
 
   const ctx: AgentContext = {
@@ -108,6 +112,8 @@ export async function startAgent(
     readers,
     diagnostics,
     sync,
+    cards,
+    cardRead: new CardReadService(cards, sync.store, bus, config.policy),
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),
@@ -130,6 +136,7 @@ export async function startAgent(
       ...eventTicketRoutes(ctx),
       ...syncRoutes(ctx),
       ...settlementRoutes(ctx),
+      ...cardRoutes(ctx),
     ];
     const document = buildOpenApi(routes, {
       version: AGENT_VERSION,

@@ -7,6 +7,8 @@ import type { DiagnosticsService } from "../diagnostics/diagnostics.js";
 import type { EventBus } from "../events/bus.js";
 import type { Logger } from "../log/logger.js";
 import type { ReaderDirectory } from "../readers/reader-directory.js";
+import type { CardReadService } from "../services/card-read.js";
+import type { DeskCards } from "../services/desk-cards.js";
 import type { SyncRuntime } from "../services/sync.js";
 import type { RateLimiter } from "./rate-limit.js";
 
@@ -24,5 +26,7 @@ export interface AgentContext {
   readers: ReaderDirectory;
   diagnostics: DiagnosticsService;
   sync: SyncRuntime;
+  cards: DeskCards;
+  cardRead: CardReadService;
   limits: { client: RateLimiter; pairing: RateLimiter };
 }

@@ -94,12 +94,42 @@ export const agentConfigSchema = z
       .strict()
       .optional()
       .describe("regional platform; without it events queue locally until it is configured"),
+    sam: z
+      .object({
+        pinFile: z.string().min(1).optional().describe("file holding the SAM PIN (mode 0600); never in this file"),
+        cardMode: z
+          .enum(["strict", "lenient"])
+          .default("strict")
+          .describe("lenient: vendor-compatible cards (spec §10)"),
+        timeoutMs: z.number().int().min(100).max(60_000).default(5000).describe("one APDU longer than this: CARD_MUTE"),
+      })
+      .strict()
+      .prefault({}),
     trust: z
       .object({
         staffCaFiles: z
           .array(z.string().min(1))
           .default([])
-          .describe("PEM files of the CA certificates staff (clinician) cards must chain to"),
+          .describe("PEM files of the root CA certificates staff (clinician) cards must chain to"),
+        staffIntermediateFiles: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("PEM files of intermediate CA certificates (staff cards carry only their own certificate)"),
+        cardIssuerRoots: z
+          .array(
+            z
+              .object({
+                publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/, "SM2 public key 04‖x‖y in hex (65 bytes)"),
+                keyId: z
+                  .string()
+                  .regex(/^[0-9a-fA-F]{8}$/, "4-byte CA key id in hex")
+                  .optional(),
+                label: z.string().optional(),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe("root keys resident-card issuer certificates (element 05) must verify with"),
       })
       .strict()
       .prefault({}),
