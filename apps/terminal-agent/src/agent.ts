@@ -12,6 +12,7 @@ import { type ApiRoute, route } from "./api/route.js";
 import { adminRoutes } from "./api/routes/admin.js";
 import { agentInfoRoutes } from "./api/routes/agent-info.js";
 import { cardRoutes } from "./api/routes/card.js";
+import { clinicianRoutes } from "./api/routes/clinician.js";
 import { pairingRoutes } from "./api/routes/pairing.js";
 import { settlementRoutes } from "./api/routes/settlement.js";
 import { syncRoutes } from "./api/routes/sync.js";
@@ -29,6 +30,7 @@ import { createLogger, type Logger } from "./log/logger.js";
 import { VirtualReaderDetector } from "./readers/pcscd-host.js";
 import { ReaderDirectory } from "./readers/reader-directory.js";
 import { CardReadService } from "./services/card-read.js";
+import { ClinicianService } from "./services/clinician.js";
 import { DeskCards } from "./services/desk-cards.js";
 import { startSync } from "./services/sync.js";
 
@@ -114,6 +116,7 @@ export async function startAgent(
     sync,
     cards,
     cardRead: new CardReadService(cards, sync.store, bus, config.policy),
+    clinician: new ClinicianService(cards, sync.store, bus, audit, config),
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),
@@ -137,6 +140,7 @@ export async function startAgent(
       ...syncRoutes(ctx),
       ...settlementRoutes(ctx),
       ...cardRoutes(ctx),
+      ...clinicianRoutes(ctx),
     ];
     const document = buildOpenApi(routes, {
       version: AGENT_VERSION,

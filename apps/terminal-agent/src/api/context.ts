@@ -8,6 +8,7 @@ import type { EventBus } from "../events/bus.js";
 import type { Logger } from "../log/logger.js";
 import type { ReaderDirectory } from "../readers/reader-directory.js";
 import type { CardReadService } from "../services/card-read.js";
+import type { ClinicianService } from "../services/clinician.js";
 import type { DeskCards } from "../services/desk-cards.js";
 import type { SyncRuntime } from "../services/sync.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -28,5 +29,6 @@ export interface AgentContext {
   sync: SyncRuntime;
   cards: DeskCards;
   cardRead: CardReadService;
+  clinician: ClinicianService;
   limits: { client: RateLimiter; pairing: RateLimiter };
 }

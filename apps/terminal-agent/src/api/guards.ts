@@ -37,5 +37,5 @@ export class OriginPolicy {
   }
 }
 
-export const CORS_ALLOW_HEADERS = "authorization, content-type, idempotency-key";
+export const CORS_ALLOW_HEADERS = "authorization, content-type, idempotency-key, x-clinician-session";
 export const CORS_ALLOW_METHODS = "GET, POST, DELETE";

@@ -51,7 +51,7 @@ export class ReaderDirectory {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    transport: CardTransport,
+    private readonly transport: CardTransport,
     private readonly config: AgentConfig["readers"],
     private readonly detector: VirtualReaderDetector,
     private readonly bus: EventBus,
@@ -134,7 +134,26 @@ export class ReaderDirectory {
     };
   }
 
-  /** The reader serving `role` (with a card in it), or the error the desk should see. */
+  /**
+   * The reader serving `role` with a card in it. The monitor reports a card a few hundred ms after
+   * PC/SC sees it; a desk user who inserts and clicks at once must not get NO_CARD, so an absent
+   * card is re-checked with PC/SC directly before refusing.
+   */
+  async cardReader(role: ReaderRole, missingCard: "NO_CARD" | "SAM_MISSING" = "NO_CARD"): Promise<DeskReader> {
+    try {
+      return this.readerFor(role, missingCard);
+    } catch (error) {
+      if (!(error instanceof RhcError) || error.code !== missingCard) throw error;
+      const reader = this.snapshot().readers.find((r) => r.role === role);
+      const now = reader
+        ? (await this.transport.listReaders().catch(() => [])).find((r) => r.name === reader.name)
+        : undefined;
+      if (!reader || !now?.present || !now.atr) throw error;
+      return { ...reader, present: true, atr: toHex(now.atr), mute: now.mute };
+    }
+  }
+
+  /** The reader serving `role` (with a card in it) as the monitor sees it, or the error the desk should see. */
   readerFor(role: ReaderRole, missingCard: "NO_CARD" | "SAM_MISSING" = "NO_CARD"): DeskReader {
     if (this.monitor.status === "down") {
       throw (this.error && RhcError.fromProblem(this.error)) ?? new RhcError("PCSC_UNAVAILABLE");

@@ -54,7 +54,7 @@ export class DeskCards {
 
   /** Opens the SAM (PIN verified when configured). */
   async openSam(): Promise<SamSession> {
-    const reader = this.readers.readerFor("sam", "SAM_MISSING");
+    const reader = await this.readers.cardReader("sam", "SAM_MISSING");
     const connection = await connectCard(this.transport, reader.name);
     try {
       const sam = await SamSession.open(connection, { timeoutMs: this.config.sam.timeoutMs });
@@ -69,7 +69,7 @@ export class DeskCards {
   /** Runs `work` with the resident card and the SAM, under the card lock. */
   withResident<T>(work: (s: DeskSession) => Promise<T>, share: "shared" | "exclusive" = "shared"): Promise<T> {
     return this.lock.run(async () => {
-      const reader = this.readers.readerFor("resident");
+      const reader = await this.readers.cardReader("resident");
       const sam = await this.openSam();
       let connection: CardConnection | undefined;
       try {

@@ -1,15 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Sandbox, startSandbox } from "@rhc/platform-sandbox";
+import { vectorPath } from "@rhc/test-vectors";
 import type { AgentConfigInput } from "../../src/index.js";
 
 export const TERMINAL_ID = "T-TEST-01";
 const ADMIN = "sandbox-admin-token";
 const TERMINAL_TOKEN = "sandbox-terminal-token-T-TEST-01";
 
+/** Key ids (SKI) of the SM2 test staff PKI's CAs; the platform serves their CRLs (D3). */
+export const STAFF_CRL_ISSUERS = {
+  root: "98f3be125c00bd5a517ba9fe933aba03d33381f3",
+  intermediate: "506d9ef07cabd404a4068edbac0eb1aefa8cf4b9",
+} as const;
+
 export interface TestPlatform {
   sandbox: Sandbox;
+  /** Serve another CRL file of test-vectors/x509/sm2 for a staff CA (takes effect at the next refresh). */
+  serveCrl(issuer: keyof typeof STAFF_CRL_ISSUERS, vectorFile: string): void;
   /** The agent configuration's `platform` block for this sandbox. */
   config: NonNullable<AgentConfigInput["platform"]>;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
@@ -19,7 +28,14 @@ export interface TestPlatform {
 /** The real reference platform on loopback (HTTP + SQLite), with its fault knobs. */
 export async function startTestPlatform(): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), "rhc-agent-platform-"));
+  const crlDir = join(dir, "crl");
+  mkdirSync(crlDir);
+  const serveCrl = (issuer: keyof typeof STAFF_CRL_ISSUERS, file: string) =>
+    copyFileSync(vectorPath("x509/sm2", file), join(crlDir, `${STAFF_CRL_ISSUERS[issuer]}.crl`));
+  serveCrl("root", "root.crl");
+  serveCrl("intermediate", "intermediate.crl");
   const sandbox = await startSandbox({
+    crlDir,
     port: 0,
     dbPath: join(dir, "platform.db"),
     adminToken: ADMIN,
@@ -33,7 +49,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const keyId = (sandbox.signing.signer as { keyId: string }).keyId;
   return {
     sandbox,
+    serveCrl,
     config: {
+      crlIssuers: Object.values(STAFF_CRL_ISSUERS),
       url: sandbox.url,
       tokenFile,
       timeoutMs: 2000,
