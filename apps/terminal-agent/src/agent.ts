@@ -14,6 +14,7 @@ import { agentInfoRoutes } from "./api/routes/agent-info.js";
 import { cardRoutes } from "./api/routes/card.js";
 import { clinicianRoutes } from "./api/routes/clinician.js";
 import { pairingRoutes } from "./api/routes/pairing.js";
+import { recordRoutes } from "./api/routes/records.js";
 import { settlementRoutes } from "./api/routes/settlement.js";
 import { syncRoutes } from "./api/routes/sync.js";
 import { buildAdminServer, buildApiServer } from "./api/server.js";
@@ -30,6 +31,7 @@ import { createLogger, type Logger } from "./log/logger.js";
 import { VirtualReaderDetector } from "./readers/pcscd-host.js";
 import { ReaderDirectory } from "./readers/reader-directory.js";
 import { CardReadService } from "./services/card-read.js";
+import { CardWriteService } from "./services/card-write.js";
 import { ClinicianService } from "./services/clinician.js";
 import { DeskCards } from "./services/desk-cards.js";
 import { startSync } from "./services/sync.js";
@@ -95,6 +97,7 @@ export async function startAgent(
   );
   const diagnostics = new DiagnosticsService();
   const cards = new DeskCards(transport, readers, config);
+  const clinician = new ClinicianService(cards, sync.store, bus, audit, config);
   const startedAt = new Date();
 
   const ctx: AgentContext = {
@@ -116,7 +119,8 @@ export async function startAgent(
     sync,
     cards,
     cardRead: new CardReadService(cards, sync.store, bus, config.policy),
-    clinician: new ClinicianService(cards, sync.store, bus, audit, config),
+    clinician,
+    cardWrite: new CardWriteService(cards, clinician, sync.store, bus, audit, config.policy),
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),
@@ -141,6 +145,7 @@ export async function startAgent(
       ...settlementRoutes(ctx),
       ...cardRoutes(ctx),
       ...clinicianRoutes(ctx),
+      ...recordRoutes(ctx),
     ];
     const document = buildOpenApi(routes, {
       version: AGENT_VERSION,

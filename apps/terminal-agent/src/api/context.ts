@@ -8,6 +8,7 @@ import type { EventBus } from "../events/bus.js";
 import type { Logger } from "../log/logger.js";
 import type { ReaderDirectory } from "../readers/reader-directory.js";
 import type { CardReadService } from "../services/card-read.js";
+import type { CardWriteService } from "../services/card-write.js";
 import type { ClinicianService } from "../services/clinician.js";
 import type { DeskCards } from "../services/desk-cards.js";
 import type { SyncRuntime } from "../services/sync.js";
@@ -30,5 +31,6 @@ export interface AgentContext {
   cards: DeskCards;
   cardRead: CardReadService;
   clinician: ClinicianService;
+  cardWrite: CardWriteService;
   limits: { client: RateLimiter; pairing: RateLimiter };
 }

@@ -12,6 +12,7 @@ export const AGENT_EVENT_TYPES = {
   "pcsc.down": "the smart-card service stopped; the agent retries by itself (data: code)",
   "pcsc.up": "the smart-card service is back",
   "card.read": "a card read completed (data: role, cardNoMasked, sections)",
+  "card.written": "a clinician wrote to the card (data: cardNoMasked, recordType, staffId)",
   "clinician.login": "a clinician session started (data: subject, expiresAt)",
   "clinician.logout": "a clinician session ended (data: subject, reason)",
 } as const;
