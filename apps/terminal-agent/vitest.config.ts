@@ -1,3 +1,5 @@
 import { project } from "../../vitest.shared.js";
 
-export default project("terminal-agent", { pcsc: true });
+// Hooks lease a reader lane of the shared test pcscd; with several checkouts testing on one machine a
+// lane can take a while to free up, hence the longer hook timeout.
+export default project("terminal-agent", { pcsc: true, test: { hookTimeout: 180_000 } });

@@ -13,6 +13,7 @@ import { adminRoutes } from "./api/routes/admin.js";
 import { agentInfoRoutes } from "./api/routes/agent-info.js";
 import { cardRoutes } from "./api/routes/card.js";
 import { clinicianRoutes } from "./api/routes/clinician.js";
+import { compatRoutes } from "./api/routes/compat.js";
 import { pairingRoutes } from "./api/routes/pairing.js";
 import { recordRoutes } from "./api/routes/records.js";
 import { settlementRoutes } from "./api/routes/settlement.js";
@@ -25,7 +26,7 @@ import { PairingService } from "./auth/pairing.js";
 import { parseConfig } from "./config/load.js";
 import { dataPaths } from "./config/paths.js";
 import type { AgentConfig, AgentConfigInput } from "./config/schema.js";
-import { DiagnosticsService, pcscProbe, syncProbe, versionsProbe } from "./diagnostics/diagnostics.js";
+import { DiagnosticsService, pcscProbe, samProbe, syncProbe, versionsProbe } from "./diagnostics/diagnostics.js";
 import { agentEventSchema, EventBus } from "./events/bus.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { VirtualReaderDetector } from "./readers/pcscd-host.js";
@@ -33,6 +34,7 @@ import { ReaderDirectory } from "./readers/reader-directory.js";
 import { CardReadService } from "./services/card-read.js";
 import { CardWriteService } from "./services/card-write.js";
 import { ClinicianService } from "./services/clinician.js";
+import { CompatService } from "./services/compat.js";
 import { DeskCards } from "./services/desk-cards.js";
 import { startSync } from "./services/sync.js";
 
@@ -98,6 +100,7 @@ export async function startAgent(
   const diagnostics = new DiagnosticsService();
   const cards = new DeskCards(transport, readers, config);
   const clinician = new ClinicianService(cards, sync.store, bus, audit, config);
+  const cardRead = new CardReadService(cards, sync.store, bus, config.policy);
   const startedAt = new Date();
 
   const ctx: AgentContext = {
@@ -118,9 +121,10 @@ export async function startAgent(
     diagnostics,
     sync,
     cards,
-    cardRead: new CardReadService(cards, sync.store, bus, config.policy),
+    cardRead,
     clinician,
     cardWrite: new CardWriteService(cards, clinician, sync.store, bus, audit, config.policy),
+    compat: new CompatService(cards, cardRead, clinician, sync.store, audit, config),
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),
@@ -129,6 +133,7 @@ export async function startAgent(
   diagnostics.register("versions", versionsProbe(AGENT_VERSION, startedAt, config.terminalId));
   diagnostics.register("pcsc", pcscProbe(readers));
   diagnostics.register("sync", syncProbe(sync));
+  diagnostics.register("sam", samProbe(cards));
 
   let closing = false;
   const isClosing = () => closing;
@@ -146,6 +151,7 @@ export async function startAgent(
       ...cardRoutes(ctx),
       ...clinicianRoutes(ctx),
       ...recordRoutes(ctx),
+      ...compatRoutes(ctx),
     ];
     const document = buildOpenApi(routes, {
       version: AGENT_VERSION,

@@ -2,6 +2,7 @@ import { CardHost } from "@rhc/card-sim";
 import { ensureStack, readStackInfo, stackCommand } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pair, startTestAgent, type TestAgent } from "./support/agent.js";
+import { psamCard, residentCard, trustConfig } from "./support/cards.js";
 import { http } from "./support/http.js";
 import { type EventStream, openEvents } from "./support/ws.js";
 
@@ -13,7 +14,8 @@ const stack = {
   isolate: "1" as const,
 };
 const RESIDENT = "Resident Card Reader 00 00";
-const card = { type: "iso-test", options: {} };
+const SAM_PORT = stack.basePort + 2;
+const card = residentCard("agent-restart-1");
 
 let host: CardHost;
 let t: TestAgent;
@@ -25,12 +27,9 @@ beforeAll(async () => {
   // libpcsclite reads the socket name once per process, before the first PC/SC call.
   process.env.PCSCLITE_CSOCK_NAME = info.socket;
   host = await CardHost.start();
-  const fakeDesk = {
-    readerName: (role: string) =>
-      role === "resident" ? RESIDENT : role === "sam" ? "SAM Reader 00 00" : "Staff 00 00",
-  };
-  t = await startTestAgent(fakeDesk as never);
+  t = await startTestAgent({ resident: RESIDENT, sam: "SAM Reader 00 00" }, (c) => ({ ...c, ...trustConfig() }));
   token = await pair(t.agent, ["read-basic"]);
+  await host.insert(SAM_PORT, psamCard());
   stream = await openEvents(`${t.agent.url}/v1/events`, { authorization: `Bearer ${token}` });
 });
 
@@ -41,13 +40,20 @@ afterAll(async () => {
   await stackCommand("stop", stack);
 });
 
+const readCard = () =>
+  http(`${t.agent.url}/v1/card/read`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+    body: { sections: ["identity"] },
+  });
 const status = async () =>
   (await http(`${t.agent.url}/v1/status`, { headers: { authorization: `Bearer ${token}` } })).body as { pcsc: string };
 
 describe("pcscd stopped and restarted while the agent runs", () => {
   it("announces pcsc.down, reports PCSC_UNAVAILABLE, then recovers by itself with the card seen again", async () => {
-    await host.insert(stack.basePort, card);
+    await host.insert(stack.basePort, card.spec);
     await stream.next((m) => m.type === "card.inserted" && (m.data as { reader: string }).reader === RESIDENT);
+    expect((await readCard()).status).toBe(200);
 
     process.kill(readStackInfo(stack.dir)!.pid, "SIGKILL");
     const down = await stream.next((m) => m.type === "pcsc.down");
@@ -58,11 +64,17 @@ describe("pcscd stopped and restarted while the agent runs", () => {
     expect((await status()).pcsc).toBe("down");
     const readers = await http(`${t.agent.url}/v1/readers`, { headers: { authorization: `Bearer ${token}` } });
     expect(readers.body).toMatchObject({ pcsc: "down", error: { code: "PCSC_UNAVAILABLE" }, readers: [] });
+    const refused = await readCard();
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: "PCSC_UNAVAILABLE", retriable: true });
 
     await stackCommand("stop", stack); // clean up the killed instance's files
     await ensureStack(stack);
-    await host.remove(stack.basePort); // its socket died with pcscd
-    await host.insert(stack.basePort, card);
+    // Their sockets died with pcscd: the cards are inserted again, as a desk user would.
+    await host.remove(stack.basePort);
+    await host.remove(SAM_PORT);
+    await host.insert(SAM_PORT, psamCard());
+    await host.insert(stack.basePort, card.spec);
     await stream.next((m) => m.type === "pcsc.up", 15_000);
     await stream.next(
       (m) =>
@@ -72,5 +84,8 @@ describe("pcscd stopped and restarted while the agent runs", () => {
       15_000,
     );
     expect((await status()).pcsc).toBe("up");
+    const again = await readCard();
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ cardNo: card.person.citizenId });
   });
 });

@@ -10,6 +10,7 @@ import type { ReaderDirectory } from "../readers/reader-directory.js";
 import type { CardReadService } from "../services/card-read.js";
 import type { CardWriteService } from "../services/card-write.js";
 import type { ClinicianService } from "../services/clinician.js";
+import type { CompatService } from "../services/compat.js";
 import type { DeskCards } from "../services/desk-cards.js";
 import type { SyncRuntime } from "../services/sync.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -32,5 +33,6 @@ export interface AgentContext {
   cardRead: CardReadService;
   clinician: ClinicianService;
   cardWrite: CardWriteService;
+  compat: CompatService;
   limits: { client: RateLimiter; pairing: RateLimiter };
 }

@@ -3,6 +3,7 @@ import os from "node:os";
 import { toRhcError } from "@rhc/errors";
 import { findPcscdProcesses, pcscdSocketPath } from "../readers/pcscd-host.js";
 import type { ReaderDirectory } from "../readers/reader-directory.js";
+import type { DeskCards } from "../services/desk-cards.js";
 import type { SyncRuntime } from "../services/sync.js";
 
 /** One section of the report; a probe that fails reports its error instead of sinking the report. */
@@ -76,4 +77,27 @@ export function syncProbe(sync: SyncRuntime): Probe {
       delivery: sync.delivery ? { ...sync.delivery.stats } : null,
     };
   };
+}
+
+/** The SAM: reader, terminal number, serial and version, PIN state; errors say what is wrong. */
+export function samProbe(cards: DeskCards): Probe {
+  return () =>
+    cards.lock.run(async () => {
+      const reader = await cards.readers.cardReader("sam", "SAM_MISSING");
+      const sam = await cards.openSam();
+      try {
+        const info = await sam.publicInfo();
+        return {
+          reader: reader.name,
+          atr: reader.atr ?? null,
+          terminalNumber: await sam.terminalNumber(),
+          serial: info.serial,
+          version: info.version,
+          pin: await sam.pinState(),
+          cardLockDepth: cards.lock.depth,
+        };
+      } finally {
+        await sam.close().catch(() => undefined);
+      }
+    });
 }

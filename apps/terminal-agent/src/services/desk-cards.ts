@@ -52,6 +52,12 @@ export class DeskCards {
     }));
   }
 
+  /** The configured SAM PIN for `use` (compat VerifyPin); the value never leaves this call. */
+  useSamPin<T>(use: (pin: string) => T): T {
+    if (!this.samPin) throw new RhcError("SAM_PIN_REQUIRED", { detail: "no sam.pinFile configured" });
+    return use(this.samPin.reveal());
+  }
+
   /** Opens the SAM (PIN verified when configured). */
   async openSam(): Promise<SamSession> {
     const reader = await this.readers.cardReader("sam", "SAM_MISSING");
