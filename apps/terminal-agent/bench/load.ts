@@ -36,3 +36,35 @@ export async function requestsPerSecond(
   agent.destroy();
   return done / elapsed;
 }
+
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One POST with a JSON body on a kept-alive connection; resolves with status and body text. */
+export function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<{ status: number; text: string }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent: keepAlive,
+        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+export function closeKeepAlive(): void {
+  keepAlive.destroy();
+}
