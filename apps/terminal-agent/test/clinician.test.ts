@@ -1,22 +1,23 @@
-import { TestDesk } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminClient } from "../src/cli/admin-client.js";
-import { pair, startTestAgent, type TestAgent } from "./support/agent.js";
-import { STAFF_PIN, staffCard, trustConfig } from "./support/cards.js";
+import { pair } from "./support/agent.js";
+import { STAFF_PIN, staffCard } from "./support/cards.js";
+import { type DeskHarness, openDesk } from "./support/desk.js";
 import { http } from "./support/http.js";
-import { type AdminEvents, startTestPlatform, type TestPlatform } from "./support/platform.js";
+import type { AdminEvents, TestPlatform } from "./support/platform.js";
 import { type EventStream, openEvents } from "./support/ws.js";
 
-let desk: TestDesk;
+let h: DeskHarness;
+let desk: DeskHarness["desk"];
+let t: DeskHarness["t"];
 let platform: TestPlatform;
-let t: TestAgent;
 let writer: string;
 let stream: EventStream;
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  platform = await startTestPlatform();
-  t = await startTestAgent(desk, (c) => ({ ...c, ...trustConfig(), platform: platform.config }));
+  h = await openDesk({ platform: true });
+  ({ desk, t } = h);
+  platform = h.platform!;
   writer = await pair(t.agent, ["read-basic", "write"], "clinic workstation");
   // The CRLs reach the agent through the sync downlink, as in production.
   await http(`${t.agent.url}/v1/sync/refresh`, { method: "POST", headers: { authorization: `Bearer ${writer}` } });
@@ -24,10 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  stream?.socket.close();
-  await t?.close();
-  await platform?.close();
-  await desk?.close();
+  await h?.close();
 });
 
 const auth = () => ({ authorization: `Bearer ${writer}` });

@@ -1,24 +1,25 @@
 import { rmSync } from "node:fs";
-import { TestDesk } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgent } from "../src/index.js";
-import { deskConfig, deskRoles, pair, startTestAgent, type TestAgent } from "./support/agent.js";
+import { deskConfig, deskRoles, pair } from "./support/agent.js";
 import { psamCard, residentCard, trustConfig } from "./support/cards.js";
+import { type DeskHarness, openDesk } from "./support/desk.js";
 import { http } from "./support/http.js";
-import { type AdminEvents, startTestPlatform, type TestPlatform } from "./support/platform.js";
+import type { AdminEvents, TestPlatform } from "./support/platform.js";
 
 // The offline matrix of the README, row by row: what the desk sees when the network or the platform
 // is gone, and that nothing is lost or doubled once they are back.
-let desk: TestDesk;
+let h: DeskHarness;
+let desk: DeskHarness["desk"];
+let t: DeskHarness["t"];
 let platform: TestPlatform;
-let t: TestAgent;
 let token: string;
 const card = residentCard("agent-offline-1");
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  platform = await startTestPlatform();
-  t = await startTestAgent(desk, (c) => ({ ...c, ...trustConfig(), platform: platform.config }));
+  h = await openDesk({ platform: true });
+  ({ desk, t } = h);
+  platform = h.platform!;
   token = await pair(t.agent, ["read-basic"], "registration");
   await http(`${t.agent.url}/v1/sync/refresh`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
   await desk.insert("sam", psamCard());
@@ -26,9 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await t?.close();
-  await platform?.close();
-  await desk?.close();
+  await h?.close();
 });
 
 const auth = () => ({ authorization: `Bearer ${token}` });

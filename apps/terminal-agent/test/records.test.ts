@@ -1,20 +1,21 @@
-import { TestDesk } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pair, startTestAgent, type TestAgent } from "./support/agent.js";
-import { psamCard, residentCard, STAFF_PIN, staffCard, trustConfig } from "./support/cards.js";
+import { pair } from "./support/agent.js";
+import { psamCard, residentCard, STAFF_PIN, staffCard } from "./support/cards.js";
+import { type DeskHarness, openDesk } from "./support/desk.js";
 import { http } from "./support/http.js";
-import { type AdminEvents, startTestPlatform, type TestPlatform } from "./support/platform.js";
+import type { AdminEvents, TestPlatform } from "./support/platform.js";
 
-let desk: TestDesk;
+let h: DeskHarness;
+let desk: DeskHarness["desk"];
+let t: DeskHarness["t"];
 let platform: TestPlatform;
-let t: TestAgent;
 let token: string;
 const card = residentCard("agent-write-1");
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  platform = await startTestPlatform();
-  t = await startTestAgent(desk, (c) => ({ ...c, ...trustConfig(), platform: platform.config }));
+  h = await openDesk({ platform: true });
+  ({ desk, t } = h);
+  platform = h.platform!;
   token = await pair(t.agent, ["read-basic", "read-clinical", "write"], "clinic workstation");
   await http(`${t.agent.url}/v1/sync/refresh`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
   await desk.insert("sam", psamCard());
@@ -22,9 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await t?.close();
-  await platform?.close();
-  await desk?.close();
+  await h?.close();
 });
 
 const auth = (session?: string) => ({

@@ -42,6 +42,11 @@ const WRITE_ERRORS: readonly ErrorCode[] = [
   "STORE_FULL",
 ];
 
+const VISIT_KINDS = [
+  { kind: "outpatient", layout: ED_LAYOUT, slots: 5, zh: "门诊" },
+  { kind: "inpatient", layout: EE_LAYOUT, slots: 3, zh: "住院" },
+] as const;
+
 const header = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);
 const CLINICIAN_NOTE =
   " Needs scope write and a clinician session (`X-Clinician-Session` from POST /v1/clinician/login).";
@@ -49,50 +54,30 @@ const CLINICIAN_NOTE =
 /** Visit records, allergies and immunisations written to the card by a logged-in clinician. */
 export function recordRoutes(ctx: AgentContext): ApiRoute[] {
   return [
-    route({
-      method: "POST",
-      path: "/v1/card/visits/outpatient",
-      operationId: "writeOutpatientVisit",
-      summary: "Write an outpatient (门诊) record; the SAM signs it",
-      description: `Chooses a free slot (or the oldest), writes the record, has the SAM sign it (SM2) and marks the slot valid.${CLINICIAN_NOTE}`,
-      tag: "records",
-      auth: "write",
-      clinician: true,
-      status: 201,
-      errors: WRITE_ERRORS,
-      body: z.object({ record: visitFields(ED_LAYOUT), slot: z.number().int().min(1).max(5).optional() }),
-      response: outcome,
-      handler: ({ body, client, request }) =>
-        ctx.cardWrite.writeVisit(
-          client!.clientId,
-          header(request.headers[CLINICIAN_HEADER]),
-          "outpatient",
-          body.record,
-          body.slot,
-        ),
-    }),
-    route({
-      method: "POST",
-      path: "/v1/card/visits/inpatient",
-      operationId: "writeInpatientVisit",
-      summary: "Write an inpatient (住院) record; the SAM signs it",
-      description: `As the outpatient record, in the inpatient slots (3).${CLINICIAN_NOTE}`,
-      tag: "records",
-      auth: "write",
-      clinician: true,
-      status: 201,
-      errors: WRITE_ERRORS,
-      body: z.object({ record: visitFields(EE_LAYOUT), slot: z.number().int().min(1).max(3).optional() }),
-      response: outcome,
-      handler: ({ body, client, request }) =>
-        ctx.cardWrite.writeVisit(
-          client!.clientId,
-          header(request.headers[CLINICIAN_HEADER]),
-          "inpatient",
-          body.record,
-          body.slot,
-        ),
-    }),
+    ...VISIT_KINDS.map(({ kind, layout, slots, zh }) =>
+      route({
+        method: "POST",
+        path: `/v1/card/visits/${kind}`,
+        operationId: `write${kind[0]!.toUpperCase()}${kind.slice(1)}Visit`,
+        summary: `Write an ${kind} (${zh}) record; the SAM signs it`,
+        description: `Chooses a free slot of ${slots} (or the oldest), writes the record, has the SAM sign it (SM2) and marks the slot valid.${CLINICIAN_NOTE}`,
+        tag: "records",
+        auth: "write",
+        clinician: true,
+        status: 201,
+        errors: WRITE_ERRORS,
+        body: z.object({ record: visitFields(layout), slot: z.number().int().min(1).max(slots).optional() }),
+        response: outcome,
+        handler: ({ body, client, request }) =>
+          ctx.cardWrite.writeVisit(
+            client!.clientId,
+            header(request.headers[CLINICIAN_HEADER]),
+            kind,
+            body.record,
+            body.slot,
+          ),
+      }),
+    ),
     route({
       method: "POST",
       path: "/v1/card/allergies",

@@ -31,6 +31,26 @@ const view = (r: Record_): z.infer<typeof recordSchema> => ({
   settledDate: r.settledDate,
 });
 
+/** Runs a settlement action and audits its outcome (ok, or failed with the error code). */
+async function audited<T>(
+  ctx: AgentContext,
+  action: "settlement.settle" | "settlement.reverse",
+  actor: string,
+  txnSerial: string,
+  data: Record<string, unknown>,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await work();
+    ctx.audit.record({ action, actor, outcome: "ok", subject: txnSerial, data });
+    return result;
+  } catch (error) {
+    const code = error instanceof RhcError ? error.code : "INTERNAL";
+    ctx.audit.record({ action, actor, outcome: "failed", subject: txnSerial, data: { ...data, code } });
+    throw error;
+  }
+}
+
 /**
  * Insurance settlement (S1–S4) through the sync package's state machine: the intent and its
  * reversal are committed before anything is sent; a timeout is SETTLEMENT_UNKNOWN, never "failed".
@@ -65,30 +85,17 @@ export function settlementRoutes(ctx: AgentContext): ApiRoute[] {
       params: txnParams,
       body: settlementInputSchema.extend({ quoteId: z.string().optional() }),
       response: recordSchema,
-      async handler({ params, body, client }) {
-        const actor = `client:${client!.clientId}`;
-        try {
-          const r = await service().settle(params.txnSerial, body);
-          ctx.audit.record({
-            action: "settlement.settle",
-            actor,
-            outcome: "ok",
-            subject: params.txnSerial,
-            data: { feeTotal: body.feeTotal },
-          });
-          return view(r);
-        } catch (error) {
-          const code = error instanceof RhcError ? error.code : "INTERNAL";
-          ctx.audit.record({
-            action: "settlement.settle",
-            actor,
-            outcome: "failed",
-            subject: params.txnSerial,
-            data: { code },
-          });
-          throw error;
-        }
-      },
+      handler: async ({ params, body, client }) =>
+        view(
+          await audited(
+            ctx,
+            "settlement.settle",
+            `client:${client!.clientId}`,
+            params.txnSerial,
+            { feeTotal: body.feeTotal },
+            () => service().settle(params.txnSerial, body),
+          ),
+        ),
     }),
     route({
       method: "GET",
@@ -120,30 +127,17 @@ export function settlementRoutes(ctx: AgentContext): ApiRoute[] {
       params: txnParams,
       body: z.object({ reason: z.string().trim().min(1).max(200) }),
       response: recordSchema,
-      async handler({ params, body, client }) {
-        const actor = `client:${client!.clientId}`;
-        try {
-          const r = await service().reverse(params.txnSerial, body.reason);
-          ctx.audit.record({
-            action: "settlement.reverse",
-            actor,
-            outcome: "ok",
-            subject: params.txnSerial,
-            data: { reason: body.reason },
-          });
-          return view(r);
-        } catch (error) {
-          const code = error instanceof RhcError ? error.code : "INTERNAL";
-          ctx.audit.record({
-            action: "settlement.reverse",
-            actor,
-            outcome: "failed",
-            subject: params.txnSerial,
-            data: { code },
-          });
-          throw error;
-        }
-      },
+      handler: async ({ params, body, client }) =>
+        view(
+          await audited(
+            ctx,
+            "settlement.reverse",
+            `client:${client!.clientId}`,
+            params.txnSerial,
+            { reason: body.reason },
+            () => service().reverse(params.txnSerial, body.reason),
+          ),
+        ),
     }),
   ];
 }
