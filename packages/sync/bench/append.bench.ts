@@ -46,7 +46,15 @@ try {
     baseline: 1e6 / b.median,
     samples: m.count,
     note: "durable single-event appends/s (WAL + synchronous=FULL, one COMMIT each): outbox.append vs bare better-sqlite3 INSERT, same pragmas; goal ratio ≥ 0.9",
-    details: { appendMeanPerS: Math.round(1e6 / m.mean), bareMeanPerS: Math.round(1e6 / b.mean), appendP50us: m.median, appendP99us: m.p99, bareP50us: b.median, bareP99us: b.p99, rowBytes: Buffer.byteLength(body) },
+    details: {
+      appendMeanPerS: Math.round(1e6 / m.mean),
+      bareMeanPerS: Math.round(1e6 / b.mean),
+      appendP50us: m.median,
+      appendP99us: m.p99,
+      bareP50us: b.median,
+      bareP99us: b.p99,
+      rowBytes: Buffer.byteLength(body),
+    },
   });
   store.close();
   bare.close();

@@ -31,17 +31,44 @@ function startSandbox(): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", cli, "start", "--db", join(dir, "platform.db"), "--port", "0", "--seed", "none", "--terminal", `DRAIN=${tokens.DRAIN}`, "--terminal", `BARE=${tokens.BARE}`],
-      { cwd: fileURLToPath(new URL("../../../apps/platform-sandbox/", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] },
+      [
+        "--conditions=source",
+        "--import",
+        "tsx",
+        cli,
+        "start",
+        "--db",
+        join(dir, "platform.db"),
+        "--port",
+        "0",
+        "--seed",
+        "none",
+        "--terminal",
+        `DRAIN=${tokens.DRAIN}`,
+        "--terminal",
+        `BARE=${tokens.BARE}`,
+      ],
+      {
+        cwd: fileURLToPath(new URL("../../../apps/platform-sandbox/", import.meta.url)),
+        stdio: ["ignore", "pipe", "inherit"],
+      },
     );
-    proc.stdout!.once("data", (d: Buffer) => resolve({ proc, url: JSON.parse(d.toString().split("\n")[0]!).url as string }));
+    proc.stdout!.once("data", (d: Buffer) =>
+      resolve({ proc, url: JSON.parse(d.toString().split("\n")[0]!).url as string }),
+    );
     proc.on("exit", (c) => reject(new Error(`sandbox exited ${c}`)));
   });
 }
 
 const cardNo = "HC11010100000001";
 const payload = { cardNo, purpose: "registration" as const, genuine: true, hotlist: "clear" as const };
-const input = { type: "card.read" as const, aggregate: { kind: "card", id: cardNo }, subject: { cardNo }, actor: { kind: "operator" as const, id: "op-bench" }, payload };
+const input = {
+  type: "card.read" as const,
+  aggregate: { kind: "card", id: cardNo },
+  subject: { cardNo },
+  actor: { kind: "operator" as const, id: "op-bench" },
+  payload,
+};
 
 const { proc, url } = await startSandbox();
 try {
@@ -62,15 +89,33 @@ try {
   const hash = sha256Hex(canonicalJson(payload));
   const bareBatch = (from: number) => {
     const events = Array.from({ length: 500 }, (_, i) =>
-      JSON.stringify({ eventId: uuidv7(systemClock, systemRandom), seq: from + i, type: "card.read", occurredAt: new Date().toISOString(), mono: systemClock.mono(), aggregate: input.aggregate, subject: input.subject, actor: input.actor, listVersions: {}, payload, payloadSha256: hash }),
+      JSON.stringify({
+        eventId: uuidv7(systemClock, systemRandom),
+        seq: from + i,
+        type: "card.read",
+        occurredAt: new Date().toISOString(),
+        mono: systemClock.mono(),
+        aggregate: input.aggregate,
+        subject: input.subject,
+        actor: input.actor,
+        listVersions: {},
+        payload,
+        payloadSha256: hash,
+      }),
     );
-    return gzipSync(`{"batchId":"${uuidv7(systemClock, systemRandom)}","sentAt":"${new Date().toISOString()}","events":[${events.join(",")}]}`);
+    return gzipSync(
+      `{"batchId":"${uuidv7(systemClock, systemRandom)}","sentAt":"${new Date().toISOString()}","events":[${events.join(",")}]}`,
+    );
   };
   const bareStart = performance.now();
   for (let seq = 1; seq <= BASELINE; seq += 500) {
     const res = await fetch(`${url}/v1/terminals/BARE/events:batch`, {
       method: "POST",
-      headers: { authorization: `Bearer ${tokens.BARE}`, "content-type": "application/json", "content-encoding": "gzip" },
+      headers: {
+        authorization: `Bearer ${tokens.BARE}`,
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      },
       body: bareBatch(seq),
     });
     if (res.status !== 200) throw new Error(`bare batch: HTTP ${res.status}`);
@@ -102,7 +147,13 @@ try {
     baseline: bareRate,
     samples: TOTAL,
     note: `drain of a ${TOTAL}-event outbox backlog to the sandbox on loopback (batches ≤ 500 / 1 MB, gzip, acks applied transactionally) vs a bare HTTP loop posting pre-built gzip batches of fresh events to the same sandbox`,
-    details: { drainSeconds: Math.round(drainSeconds), fillSeconds: Math.round(fillSeconds), batches: delivery.stats.acks, senderRssStartMB: Math.round(rssStart / MB), senderRssPeakMB: Math.round(rssPeak / MB) },
+    details: {
+      drainSeconds: Math.round(drainSeconds),
+      fillSeconds: Math.round(fillSeconds),
+      batches: delivery.stats.acks,
+      senderRssStartMB: Math.round(rssStart / MB),
+      senderRssPeakMB: Math.round(rssPeak / MB),
+    },
   });
   report({
     name: "sync.drain-sender-peak-rss",
