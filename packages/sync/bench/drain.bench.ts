@@ -2,13 +2,12 @@
 // the platform sandbox on loopback, with the sender's RSS sampled during the drain. Baseline, same
 // run, same sandbox: a bare HTTP loop posting pre-built gzip batches of 500 fresh events (no outbox).
 // Goals: flat sender memory under 200 MB; the ratio shows what the sync layer costs over the wire.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { report } from "@rhc/benchmark";
+import { spawnSandbox } from "@rhc/platform-sandbox";
 import {
   canonicalJson,
   createPlatformClient,
@@ -23,42 +22,8 @@ import {
 const TOTAL = Number(process.env.RHC_DRAIN_EVENTS ?? 1_000_000);
 const BASELINE = Math.min(TOTAL, 200_000);
 const dir = mkdtempSync(join(tmpdir(), "rhc-bench-drain-"));
-const cli = fileURLToPath(new URL("../../../apps/platform-sandbox/src/cli.ts", import.meta.url));
 const tokens = { DRAIN: "drain-terminal-token", BARE: "bare-terminal-token" };
 const MB = 1024 * 1024;
-
-function startSandbox(): Promise<{ proc: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      [
-        "--conditions=source",
-        "--import",
-        "tsx",
-        cli,
-        "start",
-        "--db",
-        join(dir, "platform.db"),
-        "--port",
-        "0",
-        "--seed",
-        "none",
-        "--terminal",
-        `DRAIN=${tokens.DRAIN}`,
-        "--terminal",
-        `BARE=${tokens.BARE}`,
-      ],
-      {
-        cwd: fileURLToPath(new URL("../../../apps/platform-sandbox/", import.meta.url)),
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    proc.stdout!.once("data", (d: Buffer) =>
-      resolve({ proc, url: JSON.parse(d.toString().split("\n")[0]!).url as string }),
-    );
-    proc.on("exit", (c) => reject(new Error(`sandbox exited ${c}`)));
-  });
-}
 
 const cardNo = "HC11010100000001";
 const payload = { cardNo, purpose: "registration" as const, genuine: true, hotlist: "clear" as const };
@@ -70,7 +35,8 @@ const input = {
   payload,
 };
 
-const { proc, url } = await startSandbox();
+const sandbox = await spawnSandbox({ dbPath: join(dir, "platform.db"), seed: false, terminals: tokens });
+const { url } = sandbox;
 try {
   // ---- fill the backlog (10k events per transaction: the fill is not what is measured) ----------
   const store = openSyncStore({ path: join(dir, "outbox.db"), terminalId: "DRAIN" });
@@ -164,7 +130,6 @@ try {
     note: "peak RSS of the sender during the drain vs its RSS when the drain started (same process); goal: flat, under 200 MB",
   });
 } finally {
-  proc.kill("SIGTERM");
-  await new Promise((r) => proc.once("exit", r));
+  await sandbox.stop();
   rmSync(dir, { recursive: true, force: true });
 }
