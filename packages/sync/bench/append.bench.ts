@@ -18,7 +18,9 @@ try {
   bare.exec(
     "CREATE TABLE t (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, body TEXT NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL) STRICT",
   );
-  const insert = bare.prepare("INSERT INTO t (event_id, type, body, bytes, created_at) VALUES (?, 'card.read', ?, ?, ?)");
+  const insert = bare.prepare(
+    "INSERT INTO t (event_id, type, body, bytes, created_at) VALUES (?, 'card.read', ?, ?, ?)",
+  );
   const bareTxn = bare.transaction((id: string, body: string) => insert.run(id, body, body.length, Date.now()));
 
   const cardNo = "HC11010100000001";

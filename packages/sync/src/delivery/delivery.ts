@@ -242,9 +242,14 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     }
   }, options.watchdogMs ?? 30_000);
 
+  // Wake an idle sender on append; a sender in backoff keeps its schedule (no hammering). Deferred to
+  // a macrotask: an append inside a caller's transaction is not committed yet, and must not be sent.
+  let wake: NodeJS.Immediate | undefined;
   const unsubscribe = store.outbox.onAppend(() => {
-    // Wake an idle sender at once; a sender in backoff keeps its schedule (no hammering).
-    if (attempt === 0) run();
+    wake ??= setImmediate(() => {
+      wake = undefined;
+      if (attempt === 0) run();
+    });
   });
 
   // Immediate attempt on start (the "queue waits for the next write" bug must not exist).
@@ -292,6 +297,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
       stopped = true;
       abort.abort();
       unsubscribe();
+      if (wake) clearImmediate(wake);
       clearInterval(watchdog);
       if (timer) clearTimeout(timer);
       if (downlinkTimer) clearTimeout(downlinkTimer);
