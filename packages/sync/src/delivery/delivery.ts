@@ -93,9 +93,12 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
-  const record = (key: string, value: unknown) => {
+  /** Status bookkeeping, several keys in one transaction (one fsync). */
+  const record = (values: Record<string, unknown>) => {
     try {
-      ctx.write("delivery status", () => ctx.meta.set(key, value));
+      ctx.write("delivery status", () => {
+        for (const [key, value] of Object.entries(values)) ctx.meta.set(key, value);
+      });
     } catch {
       // status bookkeeping failing (disk full) must not mask the delivery error itself
     }
@@ -127,7 +130,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
       }
       stats.attempts++;
       lastAttemptMono = performance.now();
-      record("delivery.lastAttemptAt", ctx.clock.now());
+      record({ "delivery.lastAttemptAt": ctx.clock.now() });
       emit({ type: "attempt", batchId: batch.batchId, events: batch.events.length, bytes: batch.bytes });
       const res = await client.sendEvents(
         { batchId: batch.batchId, sentAt: new Date(ctx.clock.now()).toISOString(), events: batch.events },
@@ -135,14 +138,17 @@ export function startDelivery(options: DeliveryOptions): Delivery {
       );
       const outcome = store.outbox.applyAck(batch, res);
       stats.acks++;
-      record("delivery.lastSuccessAt", ctx.clock.now());
-      if (outcome.unknownIds.length > 0) {
-        record("delivery.lastError", {
-          code: "PLATFORM_BAD_RESPONSE",
-          detail: `ack named ${outcome.unknownIds.length} unknown event ids (ignored)`,
-          at: ctx.clock.now(),
-        });
-      } else record("delivery.lastError", null);
+      const anomaly = outcome.unknownIds.length > 0;
+      record({
+        "delivery.lastSuccessAt": ctx.clock.now(),
+        "delivery.lastError": anomaly
+          ? {
+              code: "PLATFORM_BAD_RESPONSE",
+              detail: `ack named ${outcome.unknownIds.length} unknown event ids (ignored)`,
+              at: ctx.clock.now(),
+            }
+          : null,
+      });
       emit({ type: "ack", batchId: batch.batchId, outcome });
       if (outcome.acked === 0) {
         throw new RhcError("PLATFORM_BAD_RESPONSE", {
@@ -174,7 +180,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
         // (bounded to an hour against a broken header).
         const jitter = backoffDelay(attempt, policy, random);
         const delay = retryAfter === undefined ? jitter : Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, jitter));
-        record("delivery.lastError", { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() });
+        record({ "delivery.lastError": { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() } });
         emit({ type: "error", code: e.code, detail: e.detail ?? e.message, retryInMs: delay });
         schedule(delay, true);
       })
@@ -209,14 +215,14 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     downlinkRunning = downlinkCycle()
       .then(() => {
         downlinkAttempt = 0;
-        record("downlink.lastError", null);
+        record({ "downlink.lastError": null });
         emit({ type: "downlink", ok: true });
         return downlinkMs;
       })
       .catch((err: unknown) => {
         const e = err instanceof RhcError ? err : new RhcError("INTERNAL", { detail: String(err), cause: err });
         downlinkAttempt++;
-        record("downlink.lastError", { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() });
+        record({ "downlink.lastError": { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() } });
         emit({ type: "downlink", ok: false, code: e.code });
         return Math.min(downlinkMs, backoffDelay(downlinkAttempt, policy, random));
       })
