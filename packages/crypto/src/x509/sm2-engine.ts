@@ -10,13 +10,17 @@ import { OID } from "./oids.js";
  * user ID 1234567812345678). pkijs routes every certificate, CRL, OCSP and CMS signature check
  * through verifyWithPublicKey, so this one override is enough; RSA and ECDSA stay with WebCrypto.
  */
+// Type names taken from pkijs so this file needs no DOM lib (Crypto, BufferSource).
+type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]["crypto"];
+type SignedData = Parameters<pkijs.CryptoEngine["verifyWithPublicKey"]>[0];
+
 export class Sm2CryptoEngine extends pkijs.CryptoEngine {
   constructor(private readonly provider?: SmProvider) {
-    super({ name: "rhc-sm2", crypto: webcrypto as unknown as Crypto });
+    super({ name: "rhc-sm2", crypto: webcrypto as unknown as EngineCrypto });
   }
 
   override async verifyWithPublicKey(
-    data: BufferSource,
+    data: SignedData,
     signature: asn1js.BitString | asn1js.OctetString,
     publicKeyInfo: pkijs.PublicKeyInfo,
     signatureAlgorithm: pkijs.AlgorithmIdentifier,
