@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
@@ -119,6 +120,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     options.tls
       ? Fastify({
           logger: false,
+          genReqId: () => randomUUID(),
           forceCloseConnections: true,
           bodyLimit: MAX_BODY,
           // The handshake accepts any client so that a missing or foreign certificate gets a 401 answer.
@@ -130,7 +132,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
             rejectUnauthorized: false,
           },
         })
-      : Fastify({ logger: false, forceCloseConnections: true, bodyLimit: MAX_BODY })
+      : Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true, bodyLimit: MAX_BODY })
   ) as FastifyInstance;
 
   app.removeContentTypeParser("application/json");
@@ -207,6 +209,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
 
   app.addHook("onSend", async (req, reply, payload) => {
+    reply.header("x-request-id", req.id);
     if (faulted.has(req) && reply.statusCode < 500 && reply.statusCode !== 429) {
       const action = faults.after();
       if (action === "crash") crash();

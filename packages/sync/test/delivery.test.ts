@@ -98,6 +98,10 @@ describe("delivery under faults", () => {
     await d.drained();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeLessThanOrEqual(FAST.capMs);
+    // the failed exchange is audited with the platform's request id
+    const [failed] = store.audit.list({ kind: "delivery.error" });
+    expect(failed).toMatchObject({ outcome: "PLATFORM_ERROR", detail: { attempt: 1 } });
+    expect(failed!.detail.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(store.status().lastError).toBeNull();
     expect(store.status().lastSuccessAt).not.toBeNull();
   });

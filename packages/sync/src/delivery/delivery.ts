@@ -104,6 +104,21 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
+  /** Failed exchanges are audited too (code, platform request id), not only the successful ones. */
+  const audit = (kind: string, e: RhcError, extra: Record<string, unknown>) => {
+    try {
+      ctx.write("delivery audit", () =>
+        ctx.audit.append(kind, e.code, {
+          detail: e.detail ?? e.message,
+          requestId: e.data?.requestId ?? null,
+          ...extra,
+        }),
+      );
+    } catch {
+      // a full disk must not turn a network error into a crash of the loop
+    }
+  };
+
   const schedule = (ms: number, retry = false) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
@@ -181,6 +196,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
         const jitter = backoffDelay(attempt, policy, random);
         const delay = retryAfter === undefined ? jitter : Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, jitter));
         record({ "delivery.lastError": { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() } });
+        audit("delivery.error", e, { attempt, retryInMs: delay });
         emit({ type: "error", code: e.code, detail: e.detail ?? e.message, retryInMs: delay });
         schedule(delay, true);
       })
@@ -223,6 +239,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
         const e = err instanceof RhcError ? err : new RhcError("INTERNAL", { detail: String(err), cause: err });
         downlinkAttempt++;
         record({ "downlink.lastError": { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() } });
+        audit("downlink.error", e, { attempt: downlinkAttempt });
         emit({ type: "downlink", ok: false, code: e.code });
         return Math.min(downlinkMs, backoffDelay(downlinkAttempt, policy, random));
       })
