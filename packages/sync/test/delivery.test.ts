@@ -46,6 +46,26 @@ describe("delivery (E1) against the sandbox on loopback", () => {
   });
 });
 
+describe("delivery and the caller's transactions", () => {
+  it("never sends an event whose appending transaction rolled back", async () => {
+    const store = h.store();
+    const d = h.deliver(store);
+    await d.drained();
+    expect(() =>
+      store.context.db.transaction(() => {
+        store.outbox.append(cardRead());
+        throw new Error("the card write failed after the event was recorded");
+      })(),
+    ).toThrow(/card write failed/);
+    const { seq } = store.outbox.append(cardRead());
+    expect(seq).toBe(1);
+    await d.drained();
+    const ev = await events();
+    expect(ev.events.map((e) => e.seq)).toEqual([1]);
+    expect(ev.conflicts).toEqual([]);
+  });
+});
+
 describe("delivery under faults", () => {
   it("G4/F7: a poison event is dead-lettered with the server's reason; later events keep flowing", async () => {
     const store = h.store();
@@ -78,6 +98,10 @@ describe("delivery under faults", () => {
     await d.drained();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeLessThanOrEqual(FAST.capMs);
+    // the failed exchange is audited with the platform's request id
+    const [failed] = store.audit.list({ kind: "delivery.error" });
+    expect(failed).toMatchObject({ outcome: "PLATFORM_ERROR", detail: { attempt: 1 } });
+    expect(failed!.detail.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(store.status().lastError).toBeNull();
     expect(store.status().lastSuccessAt).not.toBeNull();
   });
@@ -136,7 +160,8 @@ describe("delivery under faults", () => {
     const encodings: string[] = [];
     const client = h.client("T1", {
       fetch: (url, init) => {
-        if (url.includes("events:batch")) encodings.push(String((init.headers as Record<string, string>)["content-encoding"]));
+        if (url.includes("events:batch"))
+          encodings.push(String((init.headers as Record<string, string>)["content-encoding"]));
         return fetch(url, init);
       },
     });
@@ -166,7 +191,9 @@ describe("delivery under faults", () => {
     const ds = stores.map((s) => h.deliver(s, { startJitterMs: 50 }));
     await Promise.all(ds.map((d) => d.drained()));
     const ev = await h.admin<AdminEvents>("GET", "/_admin/events");
-    expect(ev.terminals.map((t) => [t.terminalId, t.events, t.applied, t.ackedThroughSeq])).toEqual(ids.map((id) => [id, 1500, 1500, 1500]));
+    expect(ev.terminals.map((t) => [t.terminalId, t.events, t.applied, t.ackedThroughSeq])).toEqual(
+      ids.map((id) => [id, 1500, 1500, 1500]),
+    );
   });
 });
 
@@ -204,7 +231,11 @@ describe("bad platform answers: typed errors, nothing lost, the queue keeps movi
     h.sandbox.faults.set({ malformedEventsResponse: "unknown-ids" });
     const d = h.deliver(store);
     await d.drained();
-    expect(store.status()).toMatchObject({ queueDepth: 0, deadLetters: 0, lastError: { code: "PLATFORM_BAD_RESPONSE" } });
+    expect(store.status()).toMatchObject({
+      queueDepth: 0,
+      deadLetters: 0,
+      lastError: { code: "PLATFORM_BAD_RESPONSE" },
+    });
     expect(store.audit.list({ kind: "delivery.ack" })[0]!.outcome).toBe("anomaly");
   });
 

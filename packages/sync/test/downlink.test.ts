@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildDemoCrl } from "@rhc/platform-sandbox";
 import { isRhcError } from "@rhc/errors";
+import { buildDemoCrl } from "@rhc/platform-sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AdminEvents, cardRead, type Harness, harness, reportLost, tempDir } from "./helpers.js";
 
@@ -40,7 +40,11 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
     await h.admin("DELETE", "/_admin/hotlist/C1");
     expect(await store.hotlist.refresh(client, v)).toMatchObject({ mode: "delta", applied: 2, listVersion: 4 });
     expect(store.hotlist.check("C1").listed).toBe(false);
-    expect(store.hotlist.check("C2")).toMatchObject({ listed: true, listVersion: 4, entry: { status: "blocked", source: "platform" } });
+    expect(store.hotlist.check("C2")).toMatchObject({
+      listed: true,
+      listVersion: 4,
+      entry: { status: "blocked", source: "platform" },
+    });
     expect(store.hotlist.check("C3")).toMatchObject({ listed: true, entry: { status: "replaced", replacedBy: "C3B" } });
     expect(store.hotlist.state().cursor).toBe(4);
   });
@@ -87,6 +91,10 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
     expect(store.hotlist.check("C2").listed).toBe(false);
     expect(store.hotlist.state()).toMatchObject({ cursor: 1, listVersion: 1 });
     expect(store.audit.list({ kind: "hotlist.signature" })[0]!.outcome).toBe("invalid");
+    // the delivery loop's downlink refresh reports it to operators
+    const d = h.deliver(store);
+    await d.refreshDownlinks();
+    expect(store.status().lastDownlinkError?.code).toBe("SIGNATURE_INVALID");
     // a fresh store refuses a badly signed snapshot too
     const fresh = h.store("T2");
     expect(isRhcError(await rejects(fresh.hotlist.refresh(h.client("T2"), v)), "SIGNATURE_INVALID")).toBe(true);
@@ -139,7 +147,10 @@ describe("G7: downlink freshness is explicit", () => {
     now += 3 * 3600_000;
     const check = store.hotlist.check("C1");
     expect(check).toEqual({ listed: false, listVersion: 1, ageMs: 3 * 3600_000 });
-    store.outbox.append({ ...cardRead("HC11010100000001"), listVersions: { hotlist: check.listVersion!, crl: store.crl.versions() } });
+    store.outbox.append({
+      ...cardRead("HC11010100000001"),
+      listVersions: { hotlist: check.listVersion!, crl: store.crl.versions() },
+    });
     const d = h.deliver(store);
     await d.drained();
     const row = h.sandbox.db.prepare("SELECT body FROM events").get() as { body: string };
@@ -151,7 +162,14 @@ describe("D3: CRLs by cRLNumber", () => {
   const issuer = "a1b2c3d4e5f60718";
   const write = async (n: number, base?: number, nextUpdate = new Date(Date.now() + 7 * 86400_000)) => {
     mkdirSync(crl.dir, { recursive: true });
-    const der = await buildDemoCrl({ issuerKeyId: issuer, crlNumber: n, ...(base ? { baseCrlNumber: base } : {}), thisUpdate: new Date(), nextUpdate, revokedSerials: ["0a0b", "1f"] });
+    const der = await buildDemoCrl({
+      issuerKeyId: issuer,
+      crlNumber: n,
+      ...(base ? { baseCrlNumber: base } : {}),
+      thisUpdate: new Date(),
+      nextUpdate,
+      revokedSerials: ["0a0b", "1f"],
+    });
     writeFileSync(join(crl.dir, `${issuer}${base ? ".delta" : ""}.crl`), der);
   };
 
@@ -159,7 +177,12 @@ describe("D3: CRLs by cRLNumber", () => {
     const store = h.store();
     await write(5);
     await store.crl.refresh(h.client(), [issuer]);
-    expect(store.crl.get(issuer)).toMatchObject({ crlNumber: "5", issuerKeyId: issuer, revokedSerials: ["0a0b", "1f"], stale: false });
+    expect(store.crl.get(issuer)).toMatchObject({
+      crlNumber: "5",
+      issuerKeyId: issuer,
+      revokedSerials: ["0a0b", "1f"],
+      stale: false,
+    });
     await write(7);
     await write(8, 7);
     await store.crl.refresh(h.client(), [issuer]);
