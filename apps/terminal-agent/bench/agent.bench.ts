@@ -51,7 +51,7 @@ const agent = await startAgent({
   readers: { allowVirtual: true, roles: { resident: RESIDENT, sam: SAM } },
   sam: { pinFile },
   trust: { cardIssuerRoots: [{ publicKey: toHex(root) }] },
-  policy: { hotlist: { onStale: "warn" } },
+  policy: { hotlist: { neverLoaded: "warn" } },
   log: { level: "warn" },
 });
 const transport = new PcscTransport();

@@ -65,6 +65,8 @@ export interface RunningAgent {
   admin: {
     pendingPairings(): ReturnType<PairingService["pending"]>;
     approve(code: string, scopes?: Parameters<PairingService["approve"]>[1]): ReturnType<PairingService["approve"]>;
+    /** Downloads the hotlist and CRLs now (what a first sync at installation does). */
+    refreshLists(): Promise<void>;
   };
   /** Resolves once every committed event has been acknowledged by the platform (tests, demo). */
   drained(timeoutMs?: number): Promise<void>;
@@ -213,6 +215,10 @@ export async function startAgent(
             data: { name: c.name, scopes: c.scopes, code },
           });
           return c;
+        },
+        async refreshLists() {
+          if (!sync.delivery) throw new RhcError("PLATFORM_UNREACHABLE", { detail: "no platform configured" });
+          await sync.delivery.refreshDownlinks();
         },
       },
       async drained(timeoutMs) {

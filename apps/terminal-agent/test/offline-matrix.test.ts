@@ -81,13 +81,13 @@ describe("after the outages", () => {
 });
 
 describe("hotlist never loaded (new desk, platform never reached)", () => {
-  it("policy warn: reads pass with a warning; policy deny: LIST_STALE", async () => {
+  it("neverLoaded warn: reads pass with a warning; deny (the default): LIST_STALE", async () => {
     for (const onStale of ["warn", "deny"] as const) {
       const base = deskConfig(deskRoles(desk), `${t.dataDir}-${onStale}`);
       const agent = await startAgent({
         ...base,
         ...trustConfig(),
-        policy: { hotlist: { onStale, maxAgeHours: 24 } },
+        policy: { hotlist: { neverLoaded: onStale } },
         log: { level: "silent" },
       });
       try {

@@ -27,7 +27,11 @@ beforeAll(async () => {
   // libpcsclite reads the socket name once per process, before the first PC/SC call.
   process.env.PCSCLITE_CSOCK_NAME = info.socket;
   host = await CardHost.start();
-  t = await startTestAgent({ resident: RESIDENT, sam: "SAM Reader 00 00" }, (c) => ({ ...c, ...trustConfig() }));
+  t = await startTestAgent({ resident: RESIDENT, sam: "SAM Reader 00 00" }, (c) => ({
+    ...c,
+    ...trustConfig(),
+    policy: { hotlist: { neverLoaded: "warn" } },
+  }));
   token = await pair(t.agent, ["read-basic"]);
   await host.insert(SAM_PORT, psamCard());
   stream = await openEvents(`${t.agent.url}/v1/events`, { authorization: `Bearer ${token}` });

@@ -53,7 +53,7 @@ async function syncNow() {
   return (await http(`${t.agent.url}/v1/sync/refresh`, { method: "POST", headers: read() })).body as {
     queueDepth: number;
     lastError: { code: string } | null;
-    downlinkError: { code: string } | null;
+    lastDownlinkError: { code: string } | null;
     listVersions: { hotlist: number | null };
   };
 }
@@ -171,7 +171,7 @@ describe("sync status and downlinks", () => {
   it("shows PLATFORM_UNREACHABLE for list refreshes while the platform is down, and clears it once back", async () => {
     await platform.admin("PUT", "/_admin/faults", { partition: "inbound" });
     const down = await syncNow();
-    expect(down.downlinkError?.code).toBe("PLATFORM_UNREACHABLE");
+    expect(down.lastDownlinkError?.code).toBe("PLATFORM_UNREACHABLE");
     const diag = (await http(`${t.agent.url}/v1/diagnostics`, { headers: read() })).body as {
       sections: { sync: { data: { listVersions: { hotlist: number | null } } } };
     };
@@ -180,7 +180,7 @@ describe("sync status and downlinks", () => {
 
     await platform.admin("DELETE", "/_admin/faults");
     const up = await syncNow();
-    expect(up.downlinkError).toBeNull();
+    expect(up.lastDownlinkError).toBeNull();
     await t.agent.drained(10_000);
     expect(
       ((await http(`${t.agent.url}/v1/sync/status`, { headers: read() })).body as { queueDepth: number }).queueDepth,

@@ -17,7 +17,7 @@ describe("agent configuration", () => {
     expect(c.api).toMatchObject({ host: "127.0.0.1", port: 17380, allowedOrigins: [] });
     expect(c.readers.allowVirtual).toBe(false);
     expect(c.policy.revocation).toMatchObject({ clinicianLogin: "fail-closed", recordWrite: "fail-closed" });
-    expect(c.policy.hotlist).toMatchObject({ onStale: "warn", maxAgeHours: 24 });
+    expect(c.policy.hotlist).toMatchObject({ warnAfterHours: 24, denyAfterHours: 168, neverLoaded: "deny" });
     expect(c.policy.genuineCard).toBe("deny");
   });
 

@@ -80,10 +80,16 @@ export const agentConfigSchema = z
         timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
         listSigningKeys: z
           .array(
-            z.object({ keyId: z.string().min(1), alg: z.literal("Ed25519"), publicKeyPem: z.string().min(1) }).strict(),
+            z
+              .object({
+                keyId: z.string().min(1),
+                alg: z.literal("SM2").default("SM2"),
+                publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/, "SM2 public key 04‖x‖y in hex (65 bytes)"),
+              })
+              .strict(),
           )
           .default([])
-          .describe("keys the platform signs hotlists with; without one the hotlist is never refreshed"),
+          .describe("SM2 keys the platform signs hotlists with; without one the hotlist is never refreshed"),
         crlIssuers: z
           .array(z.string().regex(/^[0-9a-fA-F]{2,64}$/))
           .default([])
@@ -137,10 +143,15 @@ export const agentConfigSchema = z
       .object({
         hotlist: z
           .object({
-            maxAgeHours: z.number().positive().default(24),
-            onStale: z.enum(["warn", "deny"]).default("warn"),
+            warnAfterHours: z.number().positive().default(24).describe("older list: reads pass with a warning"),
+            denyAfterHours: z.number().positive().default(168).describe("older list: reads are refused (LIST_STALE)"),
+            neverLoaded: z
+              .enum(["warn", "deny"])
+              .default("deny")
+              .describe("before the first successful download (a new desk): refuse (default) or warn"),
           })
           .strict()
+          .refine((h) => h.denyAfterHours >= h.warnAfterHours, "denyAfterHours must not be below warnAfterHours")
           .prefault({}),
         revocation: z
           .object({

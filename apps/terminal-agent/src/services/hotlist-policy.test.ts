@@ -3,8 +3,8 @@ import { applyHotlistPolicy, maskCardNo } from "./hotlist-policy.js";
 
 const card = "110101199001011234";
 const hour = 3_600_000;
-const warn = { maxAgeHours: 24, onStale: "warn" as const };
-const deny = { maxAgeHours: 24, onStale: "deny" as const };
+const warn = { warnAfterHours: 24, denyAfterHours: 1000, neverLoaded: "warn" as const };
+const deny = { warnAfterHours: 24, denyAfterHours: 48, neverLoaded: "deny" as const };
 
 describe("hotlist policy", () => {
   it("passes an unlisted card on a fresh list and reports the version used", () => {
@@ -39,15 +39,25 @@ describe("hotlist policy", () => {
     }
   });
 
-  it("stale or never loaded: warn passes with stale=true, deny refuses with LIST_STALE", () => {
-    for (const ageMs of [null, 25 * hour]) {
-      expect(applyHotlistPolicy({ listed: false, listVersion: null, ageMs }, warn, card)).toMatchObject({
-        stale: true,
-      });
-      expect(() => applyHotlistPolicy({ listed: false, listVersion: null, ageMs }, deny, card)).toThrow(
-        expect.objectContaining({ code: "LIST_STALE", retriable: true }),
-      );
-    }
+  it("past warnAfterHours passes with stale=true; past denyAfterHours refuses with LIST_STALE", () => {
+    expect(applyHotlistPolicy({ listed: false, listVersion: 4, ageMs: 25 * hour }, deny, card)).toMatchObject({
+      stale: true,
+    });
+    expect(() => applyHotlistPolicy({ listed: false, listVersion: 4, ageMs: 49 * hour }, deny, card)).toThrow(
+      expect.objectContaining({ code: "LIST_STALE", retriable: true, data: { listVersion: 4, ageMs: 49 * hour } }),
+    );
+    expect(applyHotlistPolicy({ listed: false, listVersion: 4, ageMs: 49 * hour }, warn, card)).toMatchObject({
+      stale: true,
+    });
+  });
+
+  it("a list never loaded follows neverLoaded", () => {
+    expect(applyHotlistPolicy({ listed: false, listVersion: null, ageMs: null }, warn, card)).toMatchObject({
+      stale: true,
+    });
+    expect(() => applyHotlistPolicy({ listed: false, listVersion: null, ageMs: null }, deny, card)).toThrow(
+      expect.objectContaining({ code: "LIST_STALE" }),
+    );
   });
 
   it("masks card numbers", () => {

@@ -1,10 +1,10 @@
 import { RhcError } from "@rhc/errors";
-import type { HotlistCheck } from "@rhc/sync";
+import { freshness, type HotlistCheck } from "@rhc/sync";
 import type { AgentConfig } from "../config/schema.js";
 
 export interface HotlistDecision {
   listed: false;
-  /** The list is older than policy allows (or was never loaded) and the policy is "warn". */
+  /** The list is past `warnAfterHours` (or never loaded, under `neverLoaded: "warn"`). */
   stale: boolean;
   listVersion: number | null;
   ageMs: number | null;
@@ -12,9 +12,10 @@ export interface HotlistDecision {
 
 /**
  * Applies the hotlist policy to one lookup. A listed card is refused whatever the list's age (an
- * old list that names the card is still right about it). An unlisted card on a stale list (never
- * refreshed, or older than `maxAgeHours`) passes with `stale: true` under "warn", and is refused
- * with LIST_STALE under "deny".
+ * old list that names the card is still right about it). For an unlisted card the list's age
+ * decides (the sync package's freshness levels): fresh passes, past `warnAfterHours` passes with
+ * `stale: true`, past `denyAfterHours` is refused with LIST_STALE; a list never loaded follows
+ * `neverLoaded`.
  */
 export function applyHotlistPolicy(
   check: HotlistCheck,
@@ -33,18 +34,26 @@ export function applyHotlistPolicy(
       },
     });
   }
-  const stale = check.ageMs === null || check.ageMs > policy.maxAgeHours * 3_600_000;
-  if (stale && policy.onStale === "deny") {
+  const level =
+    check.ageMs === null
+      ? policy.neverLoaded
+      : freshness(check.ageMs, {
+          warnAfterMs: policy.warnAfterHours * HOUR,
+          denyAfterMs: policy.denyAfterHours * HOUR,
+        });
+  if (level === "deny") {
     throw new RhcError("LIST_STALE", {
       detail:
         check.ageMs === null
           ? "the lost-card list was never loaded"
-          : `the lost-card list is ${Math.round(check.ageMs / 3_600_000)} h old`,
+          : `the lost-card list is ${Math.round(check.ageMs / HOUR)} h old`,
       data: versions,
     });
   }
-  return { listed: false, stale, ...versions };
+  return { listed: false, stale: level === "warn", ...versions };
 }
+
+const HOUR = 3_600_000;
 
 /** Card numbers are ID numbers: logs and events for other readers show only the ends. */
 export function maskCardNo(cardNo: string): string {

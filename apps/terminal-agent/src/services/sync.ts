@@ -1,15 +1,14 @@
-import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { RhcError } from "@rhc/errors";
 import {
   createPlatformClient,
   type Delivery,
-  keyedVerifier,
   type ListVerifier,
   openSyncStore,
   type PlatformClient,
   SettlementService,
   type SyncStore,
+  sm2ListVerifier,
   startDelivery,
 } from "@rhc/sync";
 import type { AgentConfig } from "../config/schema.js";
@@ -38,20 +37,12 @@ function readToken(path: string): Secret {
   }
 }
 
+/** The platform signs its lists with SM2; the terminal trusts the configured keys only. */
 function listVerifier(keys: NonNullable<AgentConfig["platform"]>["listSigningKeys"]): ListVerifier | undefined {
   if (keys.length === 0) return undefined;
-  const byId: Record<string, KeyObject> = {};
-  for (const k of keys) {
-    try {
-      byId[k.keyId] = createPublicKey(k.publicKeyPem);
-    } catch (error) {
-      throw new RhcError("CONFIG_INVALID", {
-        detail: `platform.listSigningKeys ${k.keyId}: not a public key PEM`,
-        cause: error,
-      });
-    }
-  }
-  return keyedVerifier<KeyObject>({ alg: "Ed25519", keys: byId, verify: (key, m, s) => verify(null, m, key, s) });
+  return sm2ListVerifier(
+    Object.fromEntries(keys.map((k) => [k.keyId, new Uint8Array(Buffer.from(k.publicKey, "hex"))])),
+  );
 }
 
 export function startSync(config: AgentConfig, storePath: string, log: Logger): SyncRuntime {

@@ -25,6 +25,8 @@ export async function openDesk(
   const t = await startTestAgent(desk, (c) =>
     patch({ ...c, ...trustConfig(), ...(platform ? { platform: platform.config } : {}) }),
   );
+  // A desk syncs its lists before its first read (the hotlist policy refuses a never-loaded list).
+  if (platform) await t.agent.admin.refreshLists();
   return {
     desk,
     platform,

@@ -55,7 +55,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       url: sandbox.url,
       tokenFile,
       timeoutMs: 2000,
-      listSigningKeys: [{ keyId, alg: "Ed25519", publicKeyPem: sandbox.signing.publicKeyPem }],
+      listSigningKeys: [{ keyId, alg: "SM2", publicKey: sandbox.signing.publicKeyHex }],
       periodicMs: 200,
       downlinkIntervalMs: 60_000,
     },

@@ -15,7 +15,7 @@ export const syncStatusSchema = z.object({
   lastAttemptAt: z.number().nullable(),
   lastSuccessAt: z.number().nullable(),
   lastError: lastError.describe("last failed event delivery"),
-  downlinkError: lastError.describe("last failed hotlist/CRL/time refresh (null once one succeeds)"),
+  lastDownlinkError: lastError.describe("last failed hotlist/CRL/time refresh (null once one succeeds)"),
   deadLetters: z.number().int().describe("events the platform rejected permanently (see diagnostics)"),
   listVersions: z.object({
     hotlist: z.number().nullable(),
@@ -31,8 +31,6 @@ export function syncStatus(ctx: AgentContext): z.infer<typeof syncStatusSchema> 
   return {
     platformConfigured: ctx.sync.client !== undefined,
     ...status,
-    downlinkError:
-      ctx.sync.store.context.meta.get<{ code: string; detail: string; at: number }>("downlink.lastError") ?? null,
     clock: status.clock as Record<string, unknown> | null,
     alerts: status.alerts as unknown as Record<string, unknown>[],
   };
