@@ -7,6 +7,7 @@ import { TestDesk } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/main.js";
 import { deskConfig, deskRoles } from "./support/agent.js";
+import { psamCard, residentCard, trustConfig } from "./support/cards.js";
 import { http } from "./support/http.js";
 
 const CLI = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
@@ -17,6 +18,7 @@ let configPath: string;
 let service: ChildProcess;
 let url: string;
 let stdout = "";
+const card = residentCard("agent-cli-1");
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -33,9 +35,13 @@ beforeAll(async () => {
     configPath,
     JSON.stringify({
       ...deskConfig(deskRoles(desk), join(dir, "data")),
+      ...trustConfig(),
+      policy: { hotlist: { neverLoaded: "warn" } },
       log: { level: "info", file: join(dir, "agent.log") },
     }),
   );
+  await desk.insert("sam", psamCard());
+  await desk.insert("resident", card.spec);
   // The real service process, as systemd starts it.
   service = spawn(process.execPath, ["--import", "tsx", "--conditions=source", CLI, "start", "--config", configPath], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -88,6 +94,13 @@ describe("rhc-agent CLI against the running service", () => {
     const clientId = (JSON.parse(clients.out) as Array<{ clientId: string }>)[0]!.clientId;
     expect((await cli("pair", "revoke", clientId)).code).toBe(0);
     expect((await http(`${url}/v1/status`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it("card read shows the card in the resident reader (IT checking a reader)", async () => {
+    const r = await cli("card", "read", "--sections", "identity,addresses", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ cardNo: card.person.citizenId, authenticity: { genuine: true } });
+    expect((await cli("card", "read", "--sections", "everything")).code).toBe(2);
   });
 
   it("validates arguments with clear usage errors (exit 2)", async () => {

@@ -10,6 +10,7 @@ import { scopeListSchema } from "../auth/scopes.js";
 import { loadConfig } from "../config/load.js";
 import { dataPaths } from "../config/paths.js";
 import { localDiagnostics } from "../diagnostics/local.js";
+import { CARD_SECTION_NAMES } from "../services/card-read.js";
 import { AdminClient } from "./admin-client.js";
 import { formatReport } from "./format.js";
 
@@ -27,6 +28,7 @@ Usage: rhc-agent <command> [options]
   pair clients                  paired clients
   pair revoke <clientId>        revoke a client's token
   diagnose [--json]             diagnostics report to send to IT support (works when the agent is down)
+  card read [--sections a,b]    read the card in the resident reader (identity by default)
   audit verify                  verify the hash chain of the audit log
   config check                  validate the configuration file
 
@@ -72,6 +74,7 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
         config: { type: "string", short: "c" },
         json: { type: "boolean" },
         scopes: { type: "string" },
+        sections: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -92,7 +95,7 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
   const admin = () => new AdminClient(dataPaths(loadConfig(configPath).dataDir).adminSocket);
 
   try {
-    switch (`${command}${sub && ["pair", "audit", "config"].includes(command) ? ` ${sub}` : ""}`) {
+    switch (`${command}${sub && ["pair", "audit", "config", "card"].includes(command) ? ` ${sub}` : ""}`) {
       case "start":
         return await runService(configPath, io);
       case "status": {
@@ -165,6 +168,14 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
           report = await localDiagnostics(configPath, error);
         }
         print(formatReport("diagnostics", report), report);
+        return 0;
+      }
+      case "card read": {
+        const sections = values.sections
+          ? validated(z.array(z.enum(CARD_SECTION_NAMES)).min(1), values.sections.split(","), "--sections")
+          : ["identity"];
+        const r = await admin().call<Record<string, unknown>>("POST", "/admin/card/read", { sections });
+        print(formatReport("card", r), r);
         return 0;
       }
       case "audit verify": {

@@ -1,6 +1,8 @@
 import { RhcError } from "@rhc/errors";
 import { z } from "zod";
 import { scopeListSchema } from "../../auth/scopes.js";
+import { CARD_SECTION_NAMES } from "../../services/card-read.js";
+import { toJsonValue } from "../../services/json.js";
 import type { AgentContext } from "../context.js";
 import { type ApiRoute, route } from "../route.js";
 import { agentStatus, statusSchema } from "./agent-info.js";
@@ -160,6 +162,23 @@ export function adminRoutes(ctx: AgentContext): ApiRoute[] {
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
       response: z.array(z.record(z.string(), z.unknown())),
       handler: ({ query }) => ctx.audit.recent(query.limit) as unknown as Record<string, unknown>[],
+    }),
+    route({
+      method: "POST",
+      path: "/admin/card/read",
+      operationId: "adminReadCard",
+      summary: "Read the card in the resident reader (rhc-agent card read: IT checks a reader or a card)",
+      tag: "admin",
+      auth: "none",
+      body: z.object({ sections: z.array(z.enum(CARD_SECTION_NAMES)).min(1).default(["identity"]) }),
+      response: z.record(z.string(), z.unknown()),
+      handler: async ({ body }) =>
+        toJsonValue(
+          await ctx.cardRead.read([...new Set(body.sections)], "other", ["read-basic", "read-clinical"], {
+            kind: "operator",
+            id: operator,
+          }),
+        ) as Record<string, unknown>,
     }),
     route({
       method: "GET",
