@@ -87,6 +87,13 @@ describe("pcscd stopped and restarted while the agent runs", () => {
         (m.seq as number) > (down.seq as number),
       15_000,
     );
+    await stream.next(
+      (m) =>
+        m.type === "card.inserted" &&
+        (m.data as { reader: string }).reader === "SAM Reader 00 00" &&
+        (m.seq as number) > (down.seq as number),
+      15_000,
+    );
     expect((await status()).pcsc).toBe("up");
     const again = await readCard();
     expect(again.status).toBe(200);

@@ -1,4 +1,11 @@
-import { type CardKind, type CardTransport, ReaderMonitor, type ReaderState, toHex } from "@rhc/card-protocol";
+import {
+  type CardKind,
+  type CardTransport,
+  ReaderMonitor,
+  ReaderRoles,
+  type ReaderState,
+  toHex,
+} from "@rhc/card-protocol";
 import { RhcError, type RhcProblem } from "@rhc/errors";
 import type { AgentConfig, ReaderMatcher, ReaderRole } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
@@ -47,6 +54,7 @@ function monitorRoles(roles: AgentConfig["readers"]["roles"]) {
  */
 export class ReaderDirectory {
   readonly monitor: ReaderMonitor;
+  private readonly roles: ReaderRoles;
   private error: RhcProblem | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -57,10 +65,8 @@ export class ReaderDirectory {
     private readonly bus: EventBus,
     private readonly log: Logger,
   ) {
-    this.monitor = new ReaderMonitor(transport, {
-      roles: monitorRoles(config.roles),
-      backoff: { initialMs: 200, maxMs: 2000 },
-    });
+    this.roles = new ReaderRoles(monitorRoles(config.roles));
+    this.monitor = new ReaderMonitor(transport, { roles: this.roles, backoff: { initialMs: 200, maxMs: 2000 } });
   }
 
   /** Starts watching; resolves once the first reader list (or the first failure) is known. */
@@ -143,13 +149,23 @@ export class ReaderDirectory {
     try {
       return this.readerFor(role, missingCard);
     } catch (error) {
-      if (!(error instanceof RhcError) || error.code !== missingCard) throw error;
-      const reader = this.snapshot().readers.find((r) => r.role === role);
-      const now = reader
-        ? (await this.transport.listReaders().catch(() => [])).find((r) => r.name === reader.name)
-        : undefined;
-      if (!reader || !now?.present || !now.atr) throw error;
-      return { ...reader, present: true, atr: toHex(now.atr), mute: now.mute };
+      const lagging = error instanceof RhcError && (error.code === missingCard || error.code === "NO_READER");
+      if (!lagging || this.monitor.status === "down") throw error;
+      const now = (await this.transport.listReaders().catch(() => [])).find((r) => this.roles.roleOf(r.name) === role);
+      if (!now?.present || !now.atr) throw error;
+      const reader = this.describe({
+        name: now.name,
+        role,
+        present: true,
+        atr: now.atr,
+        kind: undefined,
+        mute: now.mute,
+      });
+      if (reader.refused)
+        throw new RhcError("VIRTUAL_READER_REFUSED", {
+          detail: `"${reader.name}" is a virtual reader (readers.allowVirtual is false)`,
+        });
+      return reader;
     }
   }
 
