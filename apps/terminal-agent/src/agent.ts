@@ -81,6 +81,8 @@ export async function startAgent(
 ): Promise<RunningAgent> {
   const config = parseConfig(input);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // The admin socket's protection is this directory's mode: whoever can enter it is the operator.
+  chmodSync(config.dataDir, 0o700);
   const paths = dataPaths(config.dataDir);
   const log = createLogger({
     level: config.log.level,
@@ -130,6 +132,7 @@ export async function startAgent(
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),
+      rejectedAudit: new RateLimiter(1, 30),
     },
   };
   diagnostics.register("versions", versionsProbe(AGENT_VERSION, startedAt, config.terminalId));

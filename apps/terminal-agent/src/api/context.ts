@@ -34,5 +34,5 @@ export interface AgentContext {
   clinician: ClinicianService;
   cardWrite: CardWriteService;
   compat: CompatService;
-  limits: { client: RateLimiter; pairing: RateLimiter };
+  limits: { client: RateLimiter; pairing: RateLimiter; rejectedAudit: RateLimiter };
 }

@@ -16,5 +16,7 @@ describe("RateLimiter", () => {
     now += 10_000;
     for (let i = 0; i < 3; i++) limiter.take("a");
     expect(() => limiter.take("a")).toThrow();
+    expect(limiter.tryTake("a")).toBe(false);
+    expect(limiter.tryTake("c")).toBe(true);
   });
 });

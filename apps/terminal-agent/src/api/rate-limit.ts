@@ -19,6 +19,16 @@ export class RateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** Takes one token if there is one; false otherwise (for limits that must not fail the request). */
+  tryTake(key: string): boolean {
+    try {
+      this.take(key);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Takes one token or throws RATE_LIMITED with `retryAfterSeconds` in `data`. */
   take(key: string): void {
     const t = this.now();
