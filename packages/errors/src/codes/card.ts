@@ -200,6 +200,12 @@ export const CARD_ERRORS = {
     zh: "数据项不合法：请按提示更正后重试。",
     en: "A data field is invalid: correct it as indicated and retry.",
   },
+  CARD_DATA_INVALID: {
+    retriable: false,
+    http: 422,
+    zh: "卡内数据格式不符合规范：该卡可能个人化有误或已损坏，请联系发卡机构。",
+    en: "Data stored on the card does not follow the specification: the card may be badly personalised or damaged; contact the issuer.",
+  },
   CARD_FULL: {
     retriable: false,
     http: 409,
