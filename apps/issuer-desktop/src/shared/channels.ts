@@ -107,6 +107,7 @@ export const AuditRecordSchema = z.object({
   at: z.string(),
   actor: z.string(),
   action: z.string(),
+  outcome: z.string(),
   subject: z.string(),
   data: z.record(z.string(), z.unknown()),
   prevHash: z.string(),
@@ -190,10 +191,7 @@ export const CHANNELS = {
     z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
     z.object({ records: z.array(AuditRecordSchema) }),
   ),
-  "audit.verify": channel(
-    Empty,
-    z.object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().nullable() }),
-  ),
+  "audit.verify": channel(Empty, z.object({ ok: z.boolean(), brokenAt: z.number().int().nullable() })),
 } as const;
 
 export type Channels = typeof CHANNELS;

@@ -1,30 +1,14 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { toRhcError } from "@rhc/errors";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 
 export type Db = Database.Database;
 
 /**
- * Schema migrations of the desk database, applied in order and recorded in `user_version`.
+ * Schema migrations of the desk tables, applied in order and recorded in `desk_schema`.
  * Append only: a shipped migration is never edited.
  */
 const MIGRATIONS: readonly string[] = [
   `
-  CREATE TABLE audit (
-    seq INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    data TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE
-  );
-  -- Append-only at the storage level too: the chain makes tampering visible, these make it hard.
-  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-
   CREATE TABLE batches (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -48,8 +32,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX batch_items_state ON batch_items(batch_id, state);
 
+  -- One row per physical card: a replacement card may carry the same card number as the card it replaces.
   CREATE TABLE cards (
-    card_no TEXT PRIMARY KEY,
+    chip_serial TEXT PRIMARY KEY,
+    card_no TEXT NOT NULL,
+    issue_serial TEXT NOT NULL UNIQUE,
     citizen_id TEXT NOT NULL,
     name TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('issued','lost','replaced','blocked')),
@@ -58,38 +45,34 @@ const MIGRATIONS: readonly string[] = [
     resident TEXT NOT NULL,
     photo BLOB,
     issued_at TEXT NOT NULL,
-    replaces TEXT,
-    replaced_by TEXT
+    event_id TEXT NOT NULL,
+    replaces TEXT REFERENCES cards(chip_serial),
+    replaced_by TEXT REFERENCES cards(chip_serial)
   );
+  CREATE INDEX cards_card_no ON cards(card_no);
   CREATE INDEX cards_citizen ON cards(citizen_id);
+  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `,
 ];
 
 /**
- * Opens (creating if needed) the desk database: WAL + synchronous=FULL, because an issued card
- * that the database forgot is a card nobody can account for.
+ * Adds the desk tables to the issuer's SQLite file. The file is the sync store's (`openSyncStore`:
+ * WAL, synchronous=FULL, outbox, hotlist, audit log), so a card row, its audit record and its
+ * `card.issued` event commit in one transaction. The sync schema owns `user_version`; the desk
+ * schema keeps its own version table.
  */
-export function openDatabase(file: string): Db {
+export function applyDeskSchema(db: Db): void {
   try {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
-    db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
-    migrate(db);
-    return db;
+    db.exec("CREATE TABLE IF NOT EXISTS desk_schema (version INTEGER NOT NULL)");
+    const row = db.prepare("SELECT version FROM desk_schema").get() as { version: number } | undefined;
+    for (let v = row?.version ?? 0; v < MIGRATIONS.length; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]!);
+        db.exec("DELETE FROM desk_schema");
+        db.prepare("INSERT INTO desk_schema (version) VALUES (?)").run(v + 1);
+      }).immediate();
+    }
   } catch (error) {
-    throw toRhcError(error, "INTERNAL", `cannot open the desk database ${file}`);
-  }
-}
-
-function migrate(db: Db): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+    throw toRhcError(error, "INTERNAL", "cannot create the desk tables");
   }
 }
