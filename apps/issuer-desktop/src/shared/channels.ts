@@ -11,6 +11,8 @@ import { FieldInfoSchema, FieldProblemSchema, ResidentSchema } from "./resident.
 const Empty = z.object({}).strict();
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "base64");
 const CardNo = z.string().min(1).max(18);
+/** A physical card: its 8-byte chip factor (cardF) in hex. */
+const ChipSerial = z.string().regex(/^[0-9A-F]{16}$/, "16 hex digits");
 
 export const LocalizedSchema = z.object({ zh: z.string(), en: z.string() });
 
@@ -52,7 +54,8 @@ export const CropSchema = z.object({
 export const IssueResultSchema = z.object({
   cardNo: CardNo,
   name: z.string(),
-  chipSerial: z.string(),
+  chipSerial: ChipSerial,
+  issueSerial: z.string(),
   keyVersion: z.number().int(),
   readBackDigest: z.string(),
   apduCount: z.number().int(),
@@ -68,7 +71,8 @@ export const CardRecordSchema = z.object({
   citizenId: z.string(),
   name: z.string(),
   status: CardStatusSchema,
-  chipSerial: z.string(),
+  chipSerial: ChipSerial,
+  issueSerial: z.string(),
   issuedAt: z.string(),
   replaces: z.string().nullable(),
   replacedBy: z.string().nullable(),
@@ -151,9 +155,12 @@ export const CHANNELS = {
     z.object({ image: Base64.max(20_000_000), crop: CropSchema.optional() }).strict(),
     PhotoSchema,
   ),
-  "card.issue": channel(z.object({ resident: ResidentSchema, photo: Base64.max(6000) }).strict(), IssueResultSchema),
+  "card.issue": channel(
+    z.object({ resident: ResidentSchema, photo: Base64.max(6000).optional() }).strict(),
+    IssueResultSchema,
+  ),
   "card.face": channel(
-    z.object({ cardNo: CardNo }).strict(),
+    z.object({ chipSerial: ChipSerial }).strict(),
     z.object({ pdf: Base64, barcodeSvg: z.string(), photo: Base64.nullable(), card: CardRecordSchema }),
   ),
   "cards.list": channel(
@@ -161,15 +168,15 @@ export const CHANNELS = {
     z.object({ cards: z.array(CardRecordSchema) }),
   ),
   "card.reportLost": channel(
-    z.object({ cardNo: CardNo, reason: z.string().min(1).max(200) }).strict(),
+    z.object({ chipSerial: ChipSerial, reason: z.string().min(1).max(200) }).strict(),
     z.object({ card: CardRecordSchema, eventId: z.string(), auditSeq: z.number().int() }),
   ),
   "card.replace": channel(
-    z.object({ cardNo: CardNo, photo: Base64.max(6000).optional() }).strict(),
+    z.object({ chipSerial: ChipSerial, reason: z.string().min(1).max(200) }).strict(),
     z.object({ old: CardRecordSchema, issued: IssueResultSchema }),
   ),
   "card.unblock": channel(
-    z.object({ cardNo: CardNo, reason: z.string().min(1).max(200) }).strict(),
+    z.object({ chipSerial: ChipSerial, reason: z.string().min(1).max(200) }).strict(),
     z.object({ card: CardRecordSchema, eventId: z.string(), auditSeq: z.number().int() }),
   ),
   "batch.import": channel(

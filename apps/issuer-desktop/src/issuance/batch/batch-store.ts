@@ -9,6 +9,8 @@ export interface StoredItem extends BatchItem {
   batchId: string;
   resident: Resident;
   eventId: string | null;
+  /** The prepared card (JSON) once the row reached personalising. */
+  plan: string | null;
 }
 
 interface ItemRow {
@@ -20,6 +22,7 @@ interface ItemRow {
   state: ItemState;
   attempts: number;
   chip_serial: string | null;
+  plan: string | null;
   event_id: string | null;
   error_code: string | null;
   error_detail: string | null;
@@ -122,7 +125,7 @@ export class BatchStore {
     id: string,
     row: number,
     to: ItemState,
-    patch: { chipSerial?: string | null; eventId?: string | null; error?: ItemError | null } = {},
+    patch: { chipSerial?: string | null; plan?: string | null; eventId?: string | null; error?: ItemError | null } = {},
   ): StoredItem {
     const current = this.item(id, row);
     assertTransition(current.state, to);
@@ -130,13 +133,14 @@ export class BatchStore {
     const error = to === "failed" ? (patch.error ?? null) : to === "pending" ? (patch.error ?? current.error) : null;
     this.db
       .prepare(
-        `UPDATE batch_items SET state = ?, attempts = ?, chip_serial = ?, event_id = ?, error_code = ?,
+        `UPDATE batch_items SET state = ?, attempts = ?, chip_serial = ?, plan = ?, event_id = ?, error_code = ?,
          error_detail = ?, updated_at = ? WHERE batch_id = ? AND row = ? AND state = ?`,
       )
       .run(
         to,
         attempts,
         patch.chipSerial === undefined ? current.chipSerial : patch.chipSerial,
+        patch.plan === undefined ? current.plan : patch.plan,
         patch.eventId === undefined ? current.eventId : patch.eventId,
         error?.code ?? null,
         error ? JSON.stringify({ zh: error.zh, en: error.en }) : null,
@@ -186,6 +190,7 @@ function toItem(r: ItemRow): StoredItem {
     attempts: r.attempts,
     chipSerial: r.chip_serial,
     eventId: r.event_id,
+    plan: r.plan,
     resident: JSON.parse(r.resident) as Resident,
     error: r.error_code && detail ? { code: r.error_code, ...detail } : null,
   };
