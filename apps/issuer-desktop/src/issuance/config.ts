@@ -41,7 +41,8 @@ export const IssuerConfigSchema = z
       .string()
       .regex(/^\d{4,12}$/)
       .default("123456"),
-    platform: z.object({ baseUrl: z.url() }).strict().optional(),
+    /** The regional platform (identity lookups, event delivery); token from the environment in production. */
+    platform: z.object({ baseUrl: z.url(), token: z.string().min(1) }).strict().optional(),
     faceFont: z.object({ path: z.string(), family: z.string().optional() }).strict().optional(),
     feeder: z.enum(["manual", "simulated"]).default("manual"),
     /** How often one batch row may meet a card failure before it is marked failed. */
