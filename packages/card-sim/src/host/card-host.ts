@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { RhcError } from "@rhc/errors";
+import type { FaultPlan } from "../faults/plan.js";
 import type { CardSpec } from "../sim-card.js";
 import type { HostRequest, HostResponse, SlotStatus } from "./protocol.js";
 
@@ -64,6 +65,11 @@ export class CardHost {
 
   control(port: number, command: string, args?: unknown): Promise<unknown> {
     return this.request({ op: "control", port, command, args });
+  }
+
+  /** Sets the faults the card in `port` shows from its next APDU on (an empty plan clears them). */
+  async setFaults(port: number, plan: FaultPlan): Promise<void> {
+    await this.request({ op: "faults", port, plan });
   }
 
   async status(): Promise<SlotStatus[]> {

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { RhcError } from "@rhc/errors";
 import { createCard } from "../cards/registry.js";
+import { faultPlanSchema } from "../faults/plan.js";
 import { VirtualCard } from "../vpcd/virtual-card.js";
 import type { HostRequest, HostResponse, SlotStatus } from "./protocol.js";
 
@@ -35,6 +36,15 @@ async function handle(request: HostRequest): Promise<unknown> {
       if (!slot.card.card.control)
         throw new RhcError("INVALID_INPUT", { detail: `card "${slot.type}" has no controls` });
       return await slot.card.card.control(request.command, request.args);
+    }
+    case "faults": {
+      const slot = slots.get(request.port);
+      if (!slot?.card.inserted) throw new RhcError("NO_CARD", { detail: `no simulated card on port ${request.port}` });
+      const parsed = faultPlanSchema.safeParse(request.plan);
+      if (!parsed.success)
+        throw new RhcError("INVALID_INPUT", { detail: `fault plan: ${parsed.error.issues[0]?.message}` });
+      slot.card.faults.set(request.plan);
+      return undefined;
     }
     case "status":
       return [...slots].map(

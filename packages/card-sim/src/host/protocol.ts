@@ -1,4 +1,5 @@
 import type { RhcProblem } from "@rhc/errors";
+import type { FaultPlan } from "../faults/plan.js";
 import type { CardSpec } from "../sim-card.js";
 
 /** Messages between `CardHost` (test or CLI thread) and the worker that runs the cards. */
@@ -6,6 +7,7 @@ export type HostRequest = { id: number } & (
   | { op: "insert"; port: number; host?: string; card: CardSpec }
   | { op: "remove"; port: number }
   | { op: "control"; port: number; command: string; args?: unknown }
+  | { op: "faults"; port: number; plan: FaultPlan }
   | { op: "status" }
 );
 

@@ -1,4 +1,6 @@
 import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FaultInjector } from "../faults/injector.js";
 import type { PowerEvent, SimCard } from "../sim-card.js";
 import { encodeFrame, FrameDecoder, VPCD_CONTROL } from "./framing.js";
 
@@ -24,6 +26,8 @@ export class VirtualCard {
   private queue: Promise<void> = Promise.resolve();
   private readonly log: (message: string) => void;
   apduCount = 0;
+  /** Faults to show (tear, mute, slow, garbage, forced status words); see `FaultPlan`. */
+  readonly faults = new FaultInjector();
 
   constructor(options: VirtualCardOptions) {
     this.port = options.port;
@@ -105,14 +109,44 @@ export class VirtualCard {
       }
     }
     this.apduCount++;
-    let response: Uint8Array;
+    const action = this.faults.next(frame);
+    switch (action.kind) {
+      case "mute":
+        // No answer; the reader gives up after a while and the card counts as removed.
+        setTimeout(() => this.pull(socket), action.releaseAfterMs).unref();
+        return;
+      case "tear":
+        if (action.applied) await this.run(frame);
+        this.pull(socket);
+        return;
+      case "status":
+        if (action.delayMs) await sleep(action.delayMs);
+        this.send(socket, Uint8Array.of(action.sw >> 8, action.sw & 0xff));
+        break;
+      case "run": {
+        const response = await this.run(frame);
+        if (action.delayMs) await sleep(action.delayMs);
+        this.send(socket, action.transform ? action.transform(response) : response);
+        break;
+      }
+    }
+    if (action.removeAfter) this.pull(socket, true);
+  }
+
+  private async run(frame: Uint8Array): Promise<Uint8Array> {
     try {
-      response = await this.card.process(frame);
+      return await this.card.process(frame);
     } catch (error) {
       this.log(`card threw on APDU: ${String(error)}`);
-      response = SW_NO_PRECISE_DIAGNOSIS;
+      return SW_NO_PRECISE_DIAGNOSIS;
     }
-    this.send(socket, response);
+  }
+
+  /** The card leaves the reader (fault injection): vpcd sees the socket close; `graceful` flushes the answer first. */
+  private pull(socket: net.Socket, graceful = false): void {
+    if (this.socket === socket) this.socket = undefined;
+    if (graceful) socket.end();
+    else socket.destroy();
   }
 
   /** Sends one frame with a single write (length and payload together). */
