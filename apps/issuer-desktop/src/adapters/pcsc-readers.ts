@@ -29,7 +29,13 @@ export function pcscReaders(
           const state: ReaderState = { role, reader: reader.name, present: reader.present, card: "absent" };
           if (reader.atr) state.atr = toHex(reader.atr);
           if (reader.present) {
-            state.card = reader.mute ? "mute" : role === "issuerCard" ? await probeIssuerCard() : role === "issuerSam" ? "sam" : "staff";
+            state.card = reader.mute
+              ? "mute"
+              : role === "issuerCard"
+                ? await probeIssuerCard()
+                : role === "issuerSam"
+                  ? "sam"
+                  : "staff";
           }
           return state;
         }),

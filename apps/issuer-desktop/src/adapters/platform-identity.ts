@@ -32,7 +32,11 @@ export function platformIdentity(config: IssuerConfig, store: SyncStore): Identi
       },
     };
   }
-  const client = createPlatformClient({ baseUrl: platform.baseUrl, token: platform.token, terminalId: config.terminalId });
+  const client = createPlatformClient({
+    baseUrl: platform.baseUrl,
+    token: platform.token,
+    terminalId: config.terminalId,
+  });
   const service = createIdentityService({ cache: store.identity, client });
   return {
     async byCitizenId(citizenId) {

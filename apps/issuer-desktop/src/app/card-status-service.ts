@@ -1,7 +1,7 @@
 import type { SyncStore } from "@rhc/sync";
-import type { CardRecord, Operator } from "../shared/channels.js";
 import type { DeskAudit } from "../issuance/audit/desk-audit.js";
 import type { CardRegistry, StoredCard } from "../issuance/cards/card-registry.js";
+import type { CardRecord, Operator } from "../shared/channels.js";
 
 export function cardRecord(card: StoredCard): CardRecord {
   const { issueSerial: _s, keyVersion: _k, resident: _r, photo: _p, ...record } = card;

@@ -1,12 +1,12 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { RhcError, toRhcError } from "@rhc/errors";
 import type { z } from "zod";
-import { type BatchStore } from "../issuance/batch/batch-store.js";
+import type { DeskAudit } from "../issuance/audit/desk-audit.js";
 import type { BatchRunner } from "../issuance/batch/batch-runner.js";
+import type { BatchStore } from "../issuance/batch/batch-store.js";
 import type { CardRegistry } from "../issuance/cards/card-registry.js";
 import type { IssuerConfig } from "../issuance/config.js";
 import { importResidents } from "../issuance/csv/import-residents.js";
-import type { DeskAudit } from "../issuance/audit/desk-audit.js";
 import { cardFacePdf, ethnicityForFace, findCjkFont } from "../issuance/face/card-face-pdf.js";
 import { code128 } from "../issuance/face/code128.js";
 import type { IssueWorkflow } from "../issuance/issue-workflow.js";
@@ -137,7 +137,13 @@ export class IssuerService {
       "resident.lookup": async ({ citizenId }) => p.identity.byCitizenId(citizenId),
       "photo.normalize": async ({ image, crop }) => {
         const photo = await normalizePhoto(fromB64(image), crop);
-        return { jpeg: b64(photo.jpeg), bytes: photo.jpeg.length, width: photo.width, height: photo.height, quality: photo.quality };
+        return {
+          jpeg: b64(photo.jpeg),
+          bytes: photo.jpeg.length,
+          width: photo.width,
+          height: photo.height,
+          quality: photo.quality,
+        };
       },
       "card.issue": async ({ resident, photo }, operator) => {
         const prepared = p.workflow.prepare(resident, photo ? fromB64(photo) : undefined);
@@ -174,7 +180,8 @@ export class IssuerService {
       "card.replace": async ({ chipSerial, reason }, operator) => {
         const who = this.requireOperator(operator);
         const old = p.cards.get(chipSerial);
-        if (old.status === "replaced") throw new RhcError("CONFLICT", { detail: `card ${chipSerial} was already replaced` });
+        if (old.status === "replaced")
+          throw new RhcError("CONFLICT", { detail: `card ${chipSerial} was already replaced` });
         const prepared = p.workflow.prepare(old.resident, old.photo);
         const issued = await p.workflow.run(prepared, who, { replaces: old });
         return { old: p.cardStatus.replaced(old, issued.chipSerial, issued.cardNo, reason, who), issued };
@@ -186,7 +193,11 @@ export class IssuerService {
           actor: operator!.id,
           action: "batch.imported",
           subject: id,
-          data: { name, accepted: result.accepted.length, rejectedRows: new Set(result.rejected.map((r) => r.row)).size },
+          data: {
+            name,
+            accepted: result.accepted.length,
+            rejectedRows: new Set(result.rejected.map((r) => r.row)).size,
+          },
         });
         return { batch: p.batches.summary(id), rejected: result.rejected };
       },
@@ -203,7 +214,15 @@ export class IssuerService {
         const lines = [
           "row,citizenId,name,result,chipSerial,attempts,error",
           ...items.map((i) =>
-            [String(i.row), i.citizenId, i.name, i.state === "issued" ? "good" : i.state === "failed" ? "bad" : i.state, i.chipSerial ?? "", String(i.attempts), i.error?.zh ?? ""]
+            [
+              String(i.row),
+              i.citizenId,
+              i.name,
+              i.state === "issued" ? "good" : i.state === "failed" ? "bad" : i.state,
+              i.chipSerial ?? "",
+              String(i.attempts),
+              i.error?.zh ?? "",
+            ]
               .map(quote)
               .join(","),
           ),

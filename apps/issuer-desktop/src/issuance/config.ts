@@ -42,7 +42,10 @@ export const IssuerConfigSchema = z
       .regex(/^\d{4,12}$/)
       .default("123456"),
     /** The regional platform (identity lookups, event delivery); token from the environment in production. */
-    platform: z.object({ baseUrl: z.url(), token: z.string().min(1) }).strict().optional(),
+    platform: z
+      .object({ baseUrl: z.url(), token: z.string().min(1) })
+      .strict()
+      .optional(),
     faceFont: z.object({ path: z.string(), family: z.string().optional() }).strict().optional(),
     feeder: z.enum(["manual", "simulated"]).default("manual"),
     /** How often one batch row may meet a card failure before it is marked failed. */
