@@ -3,7 +3,7 @@ import { z } from "zod";
 import { makeBlankImage, makeResidentImage } from "../generator/resident.js";
 import { makeIsamImage, makePsamImage } from "../generator/sam.js";
 import { ImageCard } from "../image/image-card.js";
-import { cardImageSchema } from "../image/schema.js";
+import { type CardImage, cardImageSchema } from "../image/schema.js";
 import { parseImage, readImage, writeImage } from "../image/store.js";
 import { regionInput } from "../keys/region.js";
 import type { CardSpec, SimCard } from "../sim-card.js";
@@ -57,7 +57,7 @@ type Common = { image?: string | unknown; save?: string | undefined };
 
 /** Resolves the image of a card spec: load a file, take it inline, or generate; where to save it. */
 function imageCard(options: Common, generate: () => unknown, profiles: readonly string[]): ImageCard {
-  let image;
+  let image: CardImage;
   let file = options.save;
   if (typeof options.image === "string") {
     image = readImage(options.image);

@@ -220,7 +220,7 @@ export class Cos implements SimCard {
 
   df(path: string): DfNode {
     const node = findByPath(this.root, path);
-    if (!node || node.kind !== "df") throw new Error(`no DF ${path} in this card layout`);
+    if (node?.kind !== "df") throw new Error(`no DF ${path} in this card layout`);
     return node;
   }
 
@@ -258,7 +258,7 @@ export class Cos implements SimCard {
   openSm(cmd: Command, challenge: Uint8Array | undefined, key: KeyState, encrypted: boolean): Uint8Array {
     if (cmd.data.length < 4 || (encrypted && cmd.data.length < 20)) refuse(SW.SM_MISSING);
     if (cmd.extended) refuse(SW.WRONG_LENGTH);
-    if (!challenge || challenge.length !== 8) refuse(SW.REFERENCE_INVALIDATED);
+    if (challenge?.length !== 8) refuse(SW.REFERENCE_INVALIDATED);
     const body = cmd.data.subarray(0, cmd.data.length - 4);
     const mac = cmd.data.subarray(cmd.data.length - 4);
     const sk = this.crypto.sessionKey(key.value!, challenge);

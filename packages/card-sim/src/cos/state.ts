@@ -67,7 +67,7 @@ export function importState(cos: Cos, state: CosState): void {
   cos.lifecycle = state.lifecycle as CardLifecycle;
   for (const [path, app] of Object.entries(state.apps)) {
     const df = findByPath(cos.root, path);
-    if (!df || df.kind !== "df") fail(`no DF ${path}`);
+    if (df?.kind !== "df") fail(`no DF ${path}`);
     else df.state = app as AppState;
   }
   for (const [name, stored] of Object.entries(state.keys)) {
@@ -95,7 +95,10 @@ export function importState(cos: Cos, state: CosState): void {
   }
   for (const [path, stored] of Object.entries(state.files)) {
     const ef = findByPath(cos.root, path);
-    if (!ef || ef.kind !== "ef") return fail(`no EF ${path}`);
+    if (ef?.kind !== "ef") {
+      fail(`no EF ${path}`);
+      continue;
+    }
     const l = ef.layout;
     if ("data" in stored) {
       if (l.structure !== "transparent") fail(`${path} is not transparent`);

@@ -34,8 +34,8 @@ export const hex = (...parts: (Uint8Array | string | number)[]) =>
 
 export class Terminal {
   readonly trace: TraceStep[] = [];
-  cardF = new Uint8Array(8);
-  cityF = new Uint8Array(8);
+  cardF: Uint8Array = new Uint8Array(8);
+  cityF: Uint8Array = new Uint8Array(8);
 
   constructor(
     readonly card: Transmit,

@@ -33,7 +33,7 @@ export const externalAuthenticate: CommandHandler = {
     const { df, key } = cos.keyByRef(cmd.p2, ["external-auth", "lock"]);
     if (key.triesLeft === 0) refuse(SW.AUTH_BLOCKED);
     if (cmd.data[16] !== 0x01) refuse(SW.WRONG_DATA);
-    if (!challenge || challenge.length !== 8) refuse(SW.REFERENCE_INVALIDATED);
+    if (challenge?.length !== 8) refuse(SW.REFERENCE_INVALIDATED);
     const sk = cos.crypto.sessionKey(key.value!, challenge);
     const expected = cos.crypto.authCryptogram(sk, cmd.data.subarray(8, 16));
     if (!equal(expected, cmd.data.subarray(0, 8))) {

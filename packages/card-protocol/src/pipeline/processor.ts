@@ -1,0 +1,78 @@
+import { RhcError } from "@rhc/errors";
+import { type CommandApdu, encodeCommand } from "../apdu/command.js";
+import { parseResponse, type ResponseApdu } from "../apdu/response.js";
+import type { SamKeyName } from "../health-card/keys.js";
+import type { CardConnection } from "../transport/types.js";
+
+/** Secure messaging the `SecureMessaging` processor applies to a command (spec §4.5). */
+export interface SmRequest {
+  readonly mode: "mac" | "enc+mac";
+  /** The maintenance key (STK) of the current DF. */
+  readonly key: SamKeyName;
+}
+
+/** A command on its way down the pipeline. */
+export interface PipelineCommand extends CommandApdu {
+  readonly sm?: SmRequest;
+}
+
+/**
+ * One stage of the APDU pipeline (after yubikit's processors): it sends a command, possibly
+ * through further commands of its own, and returns the final response.
+ */
+export interface ApduProcessor {
+  send(command: PipelineCommand): Promise<ResponseApdu>;
+}
+
+export interface TransportProcessorOptions {
+  /** Force extended-length encoding. */
+  readonly extended?: boolean;
+  /**
+   * Longest time one APDU may take before the card counts as mute. The native call cannot be
+   * cancelled, so the connection is abandoned and released once that call returns.
+   */
+  readonly timeoutMs?: number;
+}
+
+/** The bottom stage: encodes, transmits over a connection, parses; counts APDUs. */
+export class TransportProcessor implements ApduProcessor {
+  /** Number of APDUs transmitted so far. */
+  count = 0;
+  private mute = false;
+
+  constructor(
+    readonly connection: CardConnection,
+    private readonly options: TransportProcessorOptions = {},
+  ) {}
+
+  async send(command: PipelineCommand): Promise<ResponseApdu> {
+    if (command.sm) {
+      throw new RhcError("INTERNAL", { detail: "a secure-messaging command reached the transport unprotected" });
+    }
+    if (this.mute) throw new RhcError("CARD_MUTE", { detail: `card in "${this.connection.reader}" stopped answering` });
+    const raw = encodeCommand(command, { extended: this.options.extended === true });
+    this.count++;
+    const timeoutMs = this.options.timeoutMs;
+    const pending = this.connection.transmit(raw);
+    if (timeoutMs === undefined) return parseResponse(await pending);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.mute = true;
+        // Release the connection once the stuck call returns; disconnecting now could block.
+        pending.then(
+          () => this.connection.disconnect("reset"),
+          () => this.connection.disconnect("leave"),
+        );
+        reject(
+          new RhcError("CARD_MUTE", { detail: `no answer within ${timeoutMs} ms from "${this.connection.reader}"` }),
+        );
+      }, timeoutMs);
+    });
+    try {
+      return parseResponse(await Promise.race([pending, timeout]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
