@@ -14,7 +14,10 @@ import { VENDOR_FLOWS } from "./support/vendor-flows.js";
 // card and desk PSAM in vpcd readers, driven by the smartcard binding.
 const dir = mkdtempSync(join(tmpdir(), "rhc-conformance-"));
 const residentFile = join(dir, "resident.json");
-const ctx = { resident: makeResidentImage({ seed: "conformance-1", region: "410100" }), sam: makePsamImage({ region: "410100" }) };
+const ctx = {
+  resident: makeResidentImage({ seed: "conformance-1", region: "410100" }),
+  sam: makePsamImage({ region: "410100" }),
+};
 let desk: TestDesk;
 let card: CardConnection;
 let sam: CardConnection;

@@ -6,7 +6,10 @@ import { VENDOR_FLOWS } from "./support/vendor-flows.js";
 
 // The same flows run through the real pcscd in conformance.test.ts; here they run against the
 // card objects directly, which isolates card logic from the PC/SC stack.
-const ctx = { resident: makeResidentImage({ seed: "flows-1", region: "410100" }), sam: makePsamImage({ region: "410100" }) };
+const ctx = {
+  resident: makeResidentImage({ seed: "flows-1", region: "410100" }),
+  sam: makePsamImage({ region: "410100" }),
+};
 
 describe("vendor flows of spec §6 against in-process cards", () => {
   for (const flow of VENDOR_FLOWS) {

@@ -37,11 +37,14 @@ function sm2Scalar(der: Uint8Array): Uint8Array {
   return der.slice(at / 2 + 5, at / 2 + 37);
 }
 
-function algorithmOf(key: KeyObject): StaffAlgorithm {
+/** OID 1.2.156.10197.1.301 (the SM2 curve); Node reports no key type for SM2 keys. */
+const SM2_CURVE_OID = "06082A811CCF5501822D";
+
+function algorithmOf(key: KeyObject, pkcs8: Uint8Array): StaffAlgorithm {
   if (key.asymmetricKeyType === "rsa") return "rsa";
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType === "ec" && curve === "prime256v1") return "ecdsa-p256";
-  if (key.asymmetricKeyType === "ec" && curve === "SM2") return "sm2";
+  if (curve === "SM2" || toHex(pkcs8).includes(SM2_CURVE_OID)) return "sm2";
   throw new RangeError(`unsupported staff key: ${key.asymmetricKeyType} ${curve ?? ""}`);
 }
 
@@ -54,8 +57,8 @@ export function makeStaffCardImage(options: StaffImageOptions): StaffImage {
   if (der.length > STAFF_CERT_SIZE)
     throw new RangeError(`certificate of ${der.length} bytes exceeds ${STAFF_CERT_SIZE}`);
   const key = keyObject(options.privateKey);
-  const algorithm = algorithmOf(key);
   const pkcs8 = new Uint8Array(key.export({ format: "der", type: "pkcs8" }));
+  const algorithm = algorithmOf(key, pkcs8);
   const privateKey = algorithm === "sm2" ? sm2Scalar(pkcs8) : pkcs8;
   const card = new StaffCard({ algorithm, privateKey });
   for (const ef of card.root.efs()) {

@@ -51,7 +51,7 @@ async function appendAll(t: Terminal, path: string, target: ResidentImage, stk?:
 }
 
 async function auth(t: Terminal, key: SamKeyName): Promise<void> {
-  const ref = { 0x2a: 0x05 }[SAM_KEYS[key].index] ?? 0x80 | keyId(key);
+  const ref = { 42: 0x05 }[SAM_KEYS[key].index] ?? 0x80 | keyId(key);
   await t.authUpdate(key, ref);
 }
 

@@ -23,11 +23,10 @@ export const readBinary: CommandHandler = {
   cla: [0x00],
   name: "READ BINARY",
   run(cos, cmd) {
-    if (cmd.data.length) refuse(SW.WRONG_LENGTH);
+    if (cmd.data.length || cmd.le === undefined) refuse(SW.WRONG_LENGTH);
     const { ef, offset } = addressed(cos, cmd);
     transparent(ef);
     cos.check(ef.layout.access.read);
-    if (cmd.le === undefined) refuse(SW.WRONG_LENGTH);
     if (offset >= ef.data.length) refuse(SW.WRONG_PARAMETERS);
     const chunk = ef.data.slice(offset, offset + cmd.le);
     return chunk.length < cmd.le && cmd.le !== 256 ? withSw(chunk, SW.END_OF_FILE) : ok(chunk);

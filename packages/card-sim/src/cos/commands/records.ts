@@ -72,12 +72,11 @@ export const readRecord: CommandHandler = {
   cla: [0x00],
   name: "READ RECORD",
   run(cos, cmd) {
-    if (cmd.data.length) refuse(SW.WRONG_LENGTH);
+    if (cmd.data.length || cmd.le === undefined) refuse(SW.WRONG_LENGTH);
     const mode = cmd.p2 & 0x07;
     if (mode > 4) refuse(SW.WRONG_P1P2);
     const ef = recordFile(cos, cmd.p2);
     cos.check(ef.layout.access.read);
-    if (cmd.le === undefined) refuse(SW.WRONG_LENGTH);
     const n = mode === 4 ? recordNumber(cos, ef, cmd.p1) : recordById(cos, ef, cmd.p1, mode);
     const record = ef.records[n - 1]!;
     cos.recordPointer = n;
