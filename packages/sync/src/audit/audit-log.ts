@@ -42,10 +42,10 @@ export class AuditLog {
 
   list(options: { kind?: string; limit?: number } = {}): AuditEntry[] {
     const rows = this.db
-      .prepare<[string | null, number], Record<string, string | number>>(
-        "SELECT * FROM audit_log WHERE (?1 IS NULL OR kind = ?1) ORDER BY id DESC LIMIT ?2",
+      .prepare<[{ t: string | null; limit: number }], Record<string, string | number>>(
+        "SELECT * FROM audit_log WHERE (@t IS NULL OR kind = @t) ORDER BY id DESC LIMIT @limit",
       )
-      .all(options.kind ?? null, options.limit ?? 100);
+      .all({ t: options.kind ?? null, limit: options.limit ?? 100 });
     return rows.map((r) => ({
       id: r.id as number,
       at: r.at as number,

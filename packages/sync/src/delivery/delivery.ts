@@ -10,6 +10,8 @@ import type { SyncStore } from "../store/sync-store.js";
 import type { Random } from "../util/clock.js";
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 
+const MAX_RETRY_AFTER_MS = 3600_000;
+
 export interface DeliveryOptions {
   store: SyncStore;
   client: PlatformClient;
@@ -29,6 +31,8 @@ export interface DeliveryOptions {
   downlinkIntervalMs?: number;
   /** Watchdog tick (30 s); it restarts a sender idle for more than 2× the backoff cap with work pending. */
   watchdogMs?: number;
+  /** The first attempt waits a random time below this (many terminals restarting together). */
+  startJitterMs?: number;
 }
 
 export type DeliveryEvent =
@@ -76,6 +80,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   let timer: NodeJS.Timeout | undefined;
   // Monotonic (performance.now) so a jumping wall clock cannot fool the watchdog.
   let lastAttemptMono = performance.now();
+  // When the scheduled retry is due: a long Retry-After is a plan, not a stall.
+  let dueMono = 0;
 
   const emit = (e: DeliveryEvent) => {
     for (const l of listeners) {
@@ -95,9 +101,10 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
-  const schedule = (ms: number) => {
+  const schedule = (ms: number, retry = false) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
+    dueMono = retry ? performance.now() + ms : 0;
     timer = setTimeout(() => {
       timer = undefined;
       run();
@@ -163,10 +170,13 @@ export function startDelivery(options: DeliveryOptions): Delivery {
         attempt++;
         stats.errors++;
         const retryAfter = typeof e.data?.retryAfterMs === "number" ? e.data.retryAfterMs : undefined;
-        const delay = Math.min(policy.capMs, Math.max(retryAfter ?? 0, backoffDelay(attempt, policy, random)));
+        // Retry-After is the platform's explicit instruction: honoured even beyond the backoff cap
+        // (bounded to an hour against a broken header).
+        const jitter = backoffDelay(attempt, policy, random);
+        const delay = retryAfter === undefined ? jitter : Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, jitter));
         record("delivery.lastError", { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() });
         emit({ type: "error", code: e.code, detail: e.detail ?? e.message, retryInMs: delay });
-        schedule(delay);
+        schedule(delay, true);
       })
       .finally(() => {
         running = undefined;
@@ -220,7 +230,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   // ---- watchdog -----------------------------------------------------------------------------
   const watchdog = setInterval(() => {
     if (stopped || running) return;
-    if (store.outbox.depth() > 0 && performance.now() - lastAttemptMono > 2 * policy.capMs) {
+    const since = performance.now() - Math.max(lastAttemptMono, dueMono);
+    if (store.outbox.depth() > 0 && since > 2 * policy.capMs) {
       stats.watchdogRestarts++;
       ctx.write("watchdog audit", () =>
         ctx.audit.append("delivery.watchdog", "restart", { depth: store.outbox.depth() }),
@@ -237,7 +248,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   });
 
   // Immediate attempt on start (the "queue waits for the next write" bug must not exist).
-  run();
+  if (options.startJitterMs) schedule(Math.floor(random.next() * options.startJitterMs));
+  else run();
   void refreshDownlinks();
 
   return {

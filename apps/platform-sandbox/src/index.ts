@@ -1,0 +1,6 @@
+export { buildDemoCrl, type DemoCrlOptions } from "./crl.js";
+export { FaultState, type Faults, type FaultsPatch, faultsSchema } from "./faults.js";
+export { openApiDocument } from "./openapi.js";
+export { generateResidents, type Resident } from "./residents.js";
+export { type RequestLogEntry, type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
+export { ed25519Signing, type SandboxSigning } from "./signer.js";
