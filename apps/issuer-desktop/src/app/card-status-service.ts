@@ -20,30 +20,25 @@ export class CardStatusService {
   ) {}
 
   reportLost(chipSerial: string, reason: string, operator: Operator) {
-    return this.store.context.write("report lost", () => {
-      const card = this.cards.setStatus(chipSerial, ["issued"], "lost");
-      const { eventId } = this.store.outbox.append({
-        type: "card.reported_lost",
-        aggregate: { kind: "card", id: card.cardNo },
-        subject: { cardNo: card.cardNo, idNo: card.citizenId },
-        actor: { kind: "operator", id: operator.id, name: operator.name },
-        payload: { cardNo: card.cardNo, reason },
-      });
-      this.audit.append({
-        actor: operator.id,
-        action: "card.reported_lost",
-        subject: card.cardNo,
-        data: { chipSerial, issueSerial: card.issueSerial, reason, eventId },
-      });
-      return { card: cardRecord(card), eventId, auditSeq: this.audit.list(1)[0]!.seq };
-    });
+    return this.change(chipSerial, ["issued"], "lost", "card.reported_lost", reason, operator);
   }
 
   unblock(chipSerial: string, reason: string, operator: Operator) {
-    return this.store.context.write("unblock", () => {
-      const card = this.cards.setStatus(chipSerial, ["lost", "blocked"], "issued");
+    return this.change(chipSerial, ["lost", "blocked"], "issued", "card.unblocked", reason, operator);
+  }
+
+  private change(
+    chipSerial: string,
+    from: readonly CardRecord["status"][],
+    to: CardRecord["status"],
+    type: "card.reported_lost" | "card.unblocked",
+    reason: string,
+    operator: Operator,
+  ) {
+    return this.store.context.write(type, () => {
+      const card = this.cards.setStatus(chipSerial, from, to);
       const { eventId } = this.store.outbox.append({
-        type: "card.unblocked",
+        type,
         aggregate: { kind: "card", id: card.cardNo },
         subject: { cardNo: card.cardNo, idNo: card.citizenId },
         actor: { kind: "operator", id: operator.id, name: operator.name },
@@ -51,7 +46,7 @@ export class CardStatusService {
       });
       this.audit.append({
         actor: operator.id,
-        action: "card.unblocked",
+        action: type,
         subject: card.cardNo,
         data: { chipSerial, issueSerial: card.issueSerial, reason, eventId },
       });
