@@ -1,5 +1,6 @@
 import { sm2, sm4 } from "sm-crypto-v2";
 import { bytesToBigInt, fromHex, toHex } from "../bytes.js";
+import { LruCache } from "../lru.js";
 import { SM2_CURVE } from "../sm2/curve.js";
 import { createSm3Js, sm3Js } from "../sm3/sm3-js.js";
 import type { SmBackend } from "./backend.js";
@@ -16,19 +17,15 @@ type SmPoint = ReturnType<typeof sm2.precomputePublicKey>;
  * Verifying is ~7× faster against a precomputed point. The same few keys (trust anchors, issuer and
  * SAM keys) are verified again and again, so the last few points are kept (public data only).
  */
-const POINT_CACHE_SIZE = 16;
-const pointCache = new Map<string, SmPoint>();
+const pointCache = new LruCache<SmPoint>(16);
 
 function publicPoint(publicKey: Uint8Array): SmPoint {
   const hex = toHex(publicKey);
   let point = pointCache.get(hex);
-  if (point) {
-    pointCache.delete(hex);
-  } else {
+  if (!point) {
     point = sm2.precomputePublicKey(hex);
-    if (pointCache.size >= POINT_CACHE_SIZE) pointCache.delete(pointCache.keys().next().value!);
+    pointCache.set(hex, point);
   }
-  pointCache.set(hex, point);
   return point;
 }
 

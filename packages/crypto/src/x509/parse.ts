@@ -4,6 +4,8 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { toHex } from "../bytes.js";
 import { assertBytes } from "../guards.js";
+import { LruCache } from "../lru.js";
+import { children, oidString, readOnly, TAG, unsignedInteger } from "./der.js";
 import {
   CRL_REASONS,
   KEY_USAGE_NAMES,
@@ -101,43 +103,12 @@ export function serialHex(serial: asn1js.Integer): string {
   return hexOf(serial.valueBlock.valueHexView);
 }
 
-function extensionValue(ext: pkijs.Extension): asn1js.AsnType {
-  return berValue(ext.extnValue.valueBlock.valueHexView, `extension ${ext.extnID}`);
+function extensionBytes(ext: pkijs.Extension): Uint8Array {
+  return ext.extnValue.valueBlock.valueHexView;
 }
 
-/**
- * Dotted OID from the DER, with BigInt arcs: asn1js prints arcs above 2^53 (e.g. 2.25.<UUID>
- * policy OIDs) as hex blobs, which would never match a configured policy OID.
- */
-function oidOf(value: unknown): string {
-  if (!(value instanceof asn1js.ObjectIdentifier)) throw new Error("OBJECT IDENTIFIER expected");
-  const tlv = new Uint8Array(value.toBER());
-  // Skip tag and length (short or long form).
-  const lengthBytes = tlv[1]! & 0x80 ? 1 + (tlv[1]! & 0x7f) : 1;
-  const body = tlv.subarray(1 + lengthBytes);
-  const arcs: bigint[] = [];
-  let arc = 0n;
-  for (const byte of body) {
-    arc = (arc << 7n) | BigInt(byte & 0x7f);
-    if ((byte & 0x80) === 0) {
-      arcs.push(arc);
-      arc = 0n;
-    }
-  }
-  const [first, ...rest] = arcs;
-  if (first === undefined) throw new Error("empty OBJECT IDENTIFIER");
-  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
-  return [...head, ...rest].join(".");
-}
-
-function sequenceItems(value: asn1js.AsnType, what: string): asn1js.AsnType[] {
-  if (!(value instanceof asn1js.Sequence)) throw new Error(`${what} is not a SEQUENCE`);
-  return value.valueBlock.value;
-}
-
-function keyUsageOf(value: asn1js.AsnType): Set<KeyUsageName> {
-  if (!(value instanceof asn1js.BitString)) throw new Error("keyUsage is not a BIT STRING");
-  const bits = value.valueBlock.valueHexView;
+function keyUsageOf(value: Uint8Array): Set<KeyUsageName> {
+  const bits = readOnly(value, TAG.bitString, "keyUsage").subarray(1); // first byte: unused-bit count
   const usages = new Set<KeyUsageName>();
   KEY_USAGE_NAMES.forEach((name, i) => {
     if (((bits[i >> 3] ?? 0) & (0x80 >> (i & 7))) !== 0) usages.add(name);
@@ -145,18 +116,56 @@ function keyUsageOf(value: asn1js.AsnType): Set<KeyUsageName> {
   return usages;
 }
 
-function integerOf(value: asn1js.AsnType, what: string): bigint {
-  if (!(value instanceof asn1js.Integer)) throw decodeError(`${what} is not an INTEGER`);
-  return BigInt(`0x${hexOf(value.valueBlock.valueHexView) || "0"}`);
+function basicConstraintsOf(value: Uint8Array): { ca: boolean; pathLength: number | undefined } {
+  let ca = false;
+  let pathLength: number | undefined;
+  for (const item of children(readOnly(value, TAG.sequence, "basicConstraints"))) {
+    if (item.tag === TAG.boolean) ca = item.content[0] !== 0;
+    else if (item.tag === TAG.integer) pathLength = Number(unsignedInteger(item.content));
+    else throw new Error("basicConstraints: unexpected element");
+  }
+  return { ca, pathLength };
 }
 
-function authorityKeyIdOf(value: asn1js.AsnType): string | undefined {
-  const aki = new pkijs.AuthorityKeyIdentifier({ schema: value });
-  return aki.keyIdentifier ? hexOf(aki.keyIdentifier.valueBlock.valueHexView) : undefined;
+function oidListOf(value: Uint8Array, what: string, nested: boolean): string[] {
+  return children(readOnly(value, TAG.sequence, what)).map((item) => {
+    const oid = nested ? (item.tag === TAG.sequence ? children(item.content)[0] : undefined) : item;
+    if (!oid || oid.tag !== TAG.oid) throw new Error(`${what}: OBJECT IDENTIFIER expected`);
+    return oidString(oid.content);
+  });
 }
 
-export function parseCertificate(der: Uint8Array): ParsedCertificate {
-  assertBytes(der, "certificate");
+function authorityKeyIdOf(value: Uint8Array): string | undefined {
+  const keyId = children(readOnly(value, TAG.sequence, "authorityKeyIdentifier")).find(
+    (item) => item.tag === TAG.contextPrimitive0,
+  );
+  return keyId ? hexOf(keyId.content) : undefined;
+}
+
+/**
+ * Parsing dominates validation time (asn1js), and the same roots, intermediates and CRLs come back
+ * on every validation, so parsed objects are kept by SHA-256 of their DER. They are shared: treat
+ * them (and their pkijs objects) as immutable.
+ */
+const certificateCache = new LruCache<ParsedCertificate>(64);
+const crlCache = new LruCache<ParsedCrl>(16);
+
+function cached<T>(cache: LruCache<T>, input: Uint8Array, what: string, decode: (der: Uint8Array, fp: string) => T): T {
+  assertBytes(input, what);
+  const fingerprint = sha256Hex(input);
+  let parsed = cache.get(fingerprint);
+  if (!parsed) {
+    parsed = decode(input.slice(), fingerprint); // a copy: the caller may reuse its buffer
+    cache.set(fingerprint, parsed);
+  }
+  return parsed;
+}
+
+export function parseCertificate(input: Uint8Array): ParsedCertificate {
+  return cached(certificateCache, input, "certificate", decodeCertificate);
+}
+
+function decodeCertificate(der: Uint8Array, fingerprint: string): ParsedCertificate {
   let cert: pkijs.Certificate;
   try {
     cert = new pkijs.Certificate({ schema: berValue(der, "certificate") });
@@ -179,35 +188,23 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     if (ext.critical) critical.push(ext.extnID);
     try {
       switch (ext.extnID) {
-        case OID.basicConstraints: {
-          const bc = new pkijs.BasicConstraints({ schema: extensionValue(ext) });
-          const len = bc.pathLenConstraint;
-          basicConstraints = {
-            ca: bc.cA === true,
-            pathLength:
-              typeof len === "number" ? len : len instanceof asn1js.Integer ? len.valueBlock.valueDec : undefined,
-          };
+        case OID.basicConstraints:
+          basicConstraints = basicConstraintsOf(extensionBytes(ext));
           break;
-        }
         case OID.keyUsage:
-          keyUsage = keyUsageOf(extensionValue(ext));
+          keyUsage = keyUsageOf(extensionBytes(ext));
           break;
         case OID.extKeyUsage:
-          extendedKeyUsage = sequenceItems(extensionValue(ext), "extKeyUsage").map(oidOf);
+          extendedKeyUsage = oidListOf(extensionBytes(ext), "extKeyUsage", false);
           break;
         case OID.certificatePolicies:
-          policies = sequenceItems(extensionValue(ext), "certificatePolicies").map((info) =>
-            oidOf(sequenceItems(info, "PolicyInformation")[0]),
-          );
+          policies = oidListOf(extensionBytes(ext), "certificatePolicies", true);
           break;
-        case OID.subjectKeyIdentifier: {
-          const value = extensionValue(ext);
-          if (!(value instanceof asn1js.OctetString)) throw new Error("not an OCTET STRING");
-          subjectKeyId = hexOf(value.valueBlock.valueHexView);
+        case OID.subjectKeyIdentifier:
+          subjectKeyId = hexOf(readOnly(extensionBytes(ext), TAG.octetString, "subjectKeyIdentifier"));
           break;
-        }
         case OID.authorityKeyIdentifier:
-          authorityKeyId = authorityKeyIdOf(extensionValue(ext));
+          authorityKeyId = authorityKeyIdOf(extensionBytes(ext));
           break;
       }
     } catch (error) {
@@ -222,7 +219,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     serialNumber: serialHex(cert.serialNumber),
     notBefore: cert.notBefore.value,
     notAfter: cert.notAfter.value,
-    fingerprintSha256: sha256Hex(der),
+    fingerprintSha256: fingerprint,
     signatureAlgorithm:
       SIGNATURE_ALGORITHM_NAMES[cert.signatureAlgorithm.algorithmId] ?? cert.signatureAlgorithm.algorithmId,
     basicConstraints,
@@ -240,15 +237,16 @@ function crlEntry(entry: pkijs.RevokedCertificate): RevokedEntry {
   let reason: RevokedEntry["reason"];
   for (const ext of entry.crlEntryExtensions?.extensions ?? []) {
     if (ext.extnID !== OID.crlReason) continue;
-    const value = extensionValue(ext);
-    if (!(value instanceof asn1js.Enumerated)) throw decodeError("CRL reason is not ENUMERATED");
-    reason = CRL_REASONS[value.valueBlock.valueDec];
+    reason = CRL_REASONS[Number(unsignedInteger(readOnly(extensionBytes(ext), TAG.enumerated, "CRL reason")))];
   }
   return { serialNumber: serialHex(entry.userCertificate), revocationDate: entry.revocationDate.value, reason };
 }
 
-export function parseCrl(der: Uint8Array): ParsedCrl {
-  assertBytes(der, "CRL");
+export function parseCrl(input: Uint8Array): ParsedCrl {
+  return cached(crlCache, input, "CRL", decodeCrl);
+}
+
+function decodeCrl(der: Uint8Array, fingerprint: string): ParsedCrl {
   try {
     const crl = new pkijs.CertificateRevocationList({ schema: berValue(der, "CRL") });
     let crlNumber: bigint | undefined;
@@ -257,9 +255,10 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     const critical: string[] = [];
     for (const ext of crl.crlExtensions?.extensions ?? []) {
       if (ext.critical) critical.push(ext.extnID);
-      if (ext.extnID === OID.crlNumber) crlNumber = integerOf(extensionValue(ext), "CRL number");
-      if (ext.extnID === OID.deltaCrlIndicator) deltaBase = integerOf(extensionValue(ext), "delta CRL base");
-      if (ext.extnID === OID.authorityKeyIdentifier) authorityKeyId = authorityKeyIdOf(extensionValue(ext));
+      const value = extensionBytes(ext);
+      if (ext.extnID === OID.crlNumber) crlNumber = unsignedInteger(readOnly(value, TAG.integer, "CRL number"));
+      if (ext.extnID === OID.deltaCrlIndicator) deltaBase = unsignedInteger(readOnly(value, TAG.integer, "delta base"));
+      if (ext.extnID === OID.authorityKeyIdentifier) authorityKeyId = authorityKeyIdOf(value);
     }
     const entries = new Map<string, RevokedEntry>();
     for (const revoked of crl.revokedCertificates ?? []) {
@@ -279,7 +278,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
       entries,
       signatureAlgorithm:
         SIGNATURE_ALGORITHM_NAMES[crl.signatureAlgorithm.algorithmId] ?? crl.signatureAlgorithm.algorithmId,
-      fingerprintSha256: sha256Hex(der),
+      fingerprintSha256: fingerprint,
     };
   } catch (error) {
     if (error instanceof RhcError) throw error;
