@@ -48,6 +48,7 @@ export {
   type StaffImage,
 } from "./image/schema.js";
 export { parseImage, readImage, writeImage } from "./image/store.js";
+export { type RegionPki, regionIssuerCode, regionPki, samCertificate } from "./keys/pki.js";
 export {
   cardKey,
   DEFAULT_REGION,
@@ -63,6 +64,7 @@ export {
 } from "./keys/region.js";
 export { defaultScheme } from "./keys/scheme.js";
 export { SeededRandom } from "./keys/seeded.js";
+export { type Sm2Pair, seededSm2KeyPair } from "./keys/sm2-keys.js";
 export {
   DF_PATHS,
   HOLDER_PIN_REF,
@@ -71,7 +73,7 @@ export {
   RESIDENT_LAYOUT,
   TRANSPORT_KEY_ID,
 } from "./profiles/resident/layout.js";
-export { ResidentCard, residentAtr } from "./profiles/resident/resident-card.js";
+export { ResidentCard, residentAtr, residentAts } from "./profiles/resident/resident-card.js";
 export { SAM_APP_PATH, SAM_LAYOUT, SAM_PIN_REF, SamCard, WRAPPED_KEY_TRIES } from "./profiles/sam/sam-card.js";
 export {
   STAFF_AID,

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeResidentImage } from "../src/generator/resident.js";
 import { makePsamImage } from "../src/generator/sam.js";
 import { parseImage } from "../src/image/store.js";
+import { regionPki } from "../src/keys/pki.js";
+import { toRegion } from "../src/keys/region.js";
 import { TestDesk } from "../src/testing/index.js";
 import { Terminal } from "./support/terminal.js";
 import { VENDOR_FLOWS } from "./support/vendor-flows.js";
@@ -17,6 +19,7 @@ const residentFile = join(dir, "resident.json");
 const ctx = {
   resident: makeResidentImage({ seed: "conformance-1", region: "410100" }),
   sam: makePsamImage({ region: "410100" }),
+  issuerCertificate: regionPki(toRegion("410100")).issuerCertificate,
 };
 let desk: TestDesk;
 let card: CardConnection;

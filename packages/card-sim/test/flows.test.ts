@@ -1,6 +1,8 @@
 import { describe, it } from "vitest";
 import { makeResidentImage } from "../src/generator/resident.js";
 import { makePsamImage } from "../src/generator/sam.js";
+import { regionPki } from "../src/keys/pki.js";
+import { toRegion } from "../src/keys/region.js";
 import { inProcessDesk } from "./support/in-process.js";
 import { VENDOR_FLOWS } from "./support/vendor-flows.js";
 
@@ -9,6 +11,7 @@ import { VENDOR_FLOWS } from "./support/vendor-flows.js";
 const ctx = {
   resident: makeResidentImage({ seed: "flows-1", region: "410100" }),
   sam: makePsamImage({ region: "410100" }),
+  issuerCertificate: regionPki(toRegion("410100")).issuerCertificate,
 };
 
 describe("vendor flows of spec §6 against in-process cards", () => {

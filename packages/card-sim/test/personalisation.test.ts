@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { exportState } from "../src/cos/state.js";
 import { makeBlankImage, makeResidentImage } from "../src/generator/resident.js";
 import { makeIsamImage, makePsamImage } from "../src/generator/sam.js";
+import { regionPki } from "../src/keys/pki.js";
+import { toRegion } from "../src/keys/region.js";
 import { inProcess, inProcessDesk } from "./support/in-process.js";
 import { personalise } from "./support/personalise.js";
 import { Terminal } from "./support/terminal.js";
@@ -24,6 +26,7 @@ describe("personalisation protocol [P]: blank card + ISAM", () => {
     await VENDOR_FLOWS.find((f) => f.name.startsWith("§6.3"))!.run(desk.terminal, {
       resident: target,
       sam: makePsamImage({ region: "410100" }),
+      issuerCertificate: regionPki(toRegion("410100")).issuerCertificate,
     });
   });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { RhcError } from "@rhc/errors";
+import { swHex } from "../apdu/response.js";
 import { swError } from "../apdu/status-words.js";
 import { type AnyFieldValue, type CodecOptions, decodeField } from "../codec/field.js";
 import { decodeLayout, encodeLayout } from "../codec/layout.js";
@@ -10,6 +11,15 @@ import type { CardFactors } from "../pipeline/secure-messaging.js";
 import type { SamSession } from "../sam/sam-session.js";
 import type { CardConnection } from "../transport/types.js";
 import { bytesEqual, concatBytes } from "../util/hex.js";
+import {
+  type AuthenticityResult,
+  type CheckResult,
+  checkIssuerCertificate,
+  errored,
+  isInfrastructureFailure,
+  passed,
+  type TrustedRoot,
+} from "./authenticity.js";
 import { type ElementKey, elementDef, elementsOf, type FileElements } from "./elements.js";
 import { CARD_FACTOR_BYTES_5_TO_12, type CardFactorRule, cityFactor } from "./factors.js";
 import { type FileId, fileDef, type SmMode, VISIT_SLOTS } from "./files.js";
@@ -176,13 +186,24 @@ export class HealthCardSession {
     return map;
   }
 
-  /** Reads records of the current file that are not cached yet (one READ RECORD each). */
-  private async readRecords(file: FileId, numbers: readonly number[]): Promise<Map<number, Uint8Array>> {
+  /**
+   * Reads records of `file` that are not cached yet (one READ RECORD each). With `untilMissing`
+   * (cyclic files, which hold only the records written so far) 6A83 ends the list instead of failing.
+   */
+  private async readRecords(
+    file: FileId,
+    numbers: readonly number[],
+    options: { untilMissing?: boolean } = {},
+  ): Promise<Map<number, Uint8Array>> {
     const cache = this.cached(file);
     for (const n of numbers) {
       if (cache.has(n)) continue;
       await this.nav.selectFile(file);
-      cache.set(n, await this.nav.call(READ_RECORD(n), `READ RECORD ${file} #${n}`));
+      const context = `READ RECORD ${file} #${n}`;
+      const response = await this.channel.send(READ_RECORD(n));
+      if (options.untilMissing && response.sw === 0x6a83) break;
+      if (response.sw !== 0x9000) throw swError(response.sw, context);
+      cache.set(n, response.data);
     }
     return cache;
   }
@@ -345,9 +366,15 @@ export class HealthCardSession {
   private async readCyclic(file: "DF02/EF07" | "DF02/EF08"): Promise<Uint8Array[]> {
     const def = fileDef(file);
     const numbers = Array.from({ length: def.records! }, (_, i) => i + 1);
-    if (numbers.some((n) => !this.cached(file).has(n))) await this.access(file, def.read);
-    const records = await this.readRecords(file, numbers);
-    return numbers.map((n) => records.get(n)!);
+    const cache = this.cached(file);
+    // A cached gap means the file ended there when it was read.
+    const complete = cache.has(-1) || numbers.every((n) => cache.has(n));
+    if (!complete) {
+      await this.access(file, def.read);
+      await this.readRecords(file, numbers, { untilMissing: true });
+      if (!numbers.every((n) => cache.has(n))) cache.set(-1, new Uint8Array(0));
+    }
+    return numbers.filter((n) => cache.has(n)).map((n) => cache.get(n)!);
   }
 
   /** Allergies, newest first (record 1 is always the latest write). */
@@ -490,6 +517,36 @@ export class HealthCardSession {
     return out;
   }
 
+  /** Raw bytes of a visit record (any range inside the file), read in 0x80 blocks. */
+  async readVisitBytes(kind: VisitKind, slot: number, offset: number, length: number): Promise<Uint8Array> {
+    const file = this.slotFile(kind, slot);
+    this.checkRange(kind, offset, length, VISIT_LAYOUT[kind].size);
+    await this.access(file, fileDef(file).read);
+    return this.nav.call({ cla: 0, ins: 0xb0, p1: offset >> 8, p2: offset & 0xff, le: length }, `READ BINARY ${file}`);
+  }
+
+  /**
+   * Raw write into a visit record's data part (vendor partial writes, compat layer). The stored
+   * signature no longer matches afterwards; `writeVisitRecord` is the signed way.
+   */
+  async writeVisitBytes(kind: VisitKind, slot: number, offset: number, data: Uint8Array): Promise<void> {
+    const file = this.slotFile(kind, slot);
+    this.checkRange(kind, offset, data.length, VISIT_LAYOUT[kind].signedLength);
+    await this.access(file, fileDef(file).update.key);
+    await this.update({ cla: 0, ins: 0xd6, p1: offset >> 8, p2: offset & 0xff, data }, `UPDATE BINARY ${file}`);
+  }
+
+  private checkRange(kind: VisitKind, offset: number, length: number, limit: number): void {
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 1 || offset + length > limit) {
+      throw new RhcError("INVALID_INPUT", { detail: `${kind} record range ${offset}+${length} outside 0..${limit}` });
+    }
+  }
+
+  /** The slot the next record of `kind` goes to (first free, else oldest); reads the index. */
+  async nextVisitSlot(kind: VisitKind): Promise<number> {
+    return this.chooseSlot(kind, await this.readVisitIndex(kind));
+  }
+
   /** The slot to write: the first free one, else the one holding the oldest visit. */
   private async chooseSlot(kind: VisitKind, flags: readonly boolean[]): Promise<number> {
     const free = flags.indexOf(false);
@@ -588,6 +645,53 @@ export class HealthCardSession {
     );
     const expected = await this.sam().internalAuthExpected(this.factors(), r);
     return answer.length === 16 && bytesEqual(answer, expected);
+  }
+
+  /**
+   * [P] Ends personalisation: ACTIVATE FILE on DDF1 with a MAC under STKDDF1 (spec §6.15 step 7);
+   * afterwards DDF1 EF05/EF06 are write-protected. In DDF1: 2 card APDUs (GET CHALLENGE,
+   * ACTIVATE FILE) and 3 SAM APDUs (derive, MAC, GET RESPONSE).
+   */
+  async lockPersonalData(): Promise<void> {
+    await this.learn({ city: true });
+    await this.nav.selectDf("DDF1");
+    await this.update(
+      { cla: 0x84, ins: 0x44, p1: 0x00, p2: 0x00, sm: { mode: "mac", key: STK_OF_DF.DDF1 } },
+      "ACTIVATE FILE DDF1",
+    );
+  }
+
+  /**
+   * Is the card genuine (spec §6.12, §4.6)? INTERNAL AUTHENTICATE verified through the SAM, and the
+   * issuer certificate (element 05) verified against `roots`. The result says which checks passed;
+   * a card pulled or a dead service is thrown, not reported as "not genuine".
+   * From a fresh session: 5 card APDUs (SELECT DDF1, SELECT EF05, 3 READ RECORD) + 1 INTERNAL
+   * AUTHENTICATE, and 3 SAM APDUs.
+   */
+  async checkAuthenticity(options: { roots: readonly TrustedRoot[]; at?: string }): Promise<AuthenticityResult> {
+    const issuer = await this.readFile("DDF1/EF05", ["issuerCode", "issuerCertificate", "cityCode"]);
+    let internalAuthentication: CheckResult;
+    try {
+      internalAuthentication = (await this.internalAuthenticate())
+        ? passed
+        : { status: "failed", reasons: ["CRYPTOGRAM_MISMATCH"] };
+    } catch (error) {
+      if (isInfrastructureFailure(error)) throw error;
+      internalAuthentication =
+        error instanceof RhcError && error.sw !== undefined
+          ? { status: "failed", reasons: [`SW ${swHex(error.sw)}`] }
+          : errored(error);
+    }
+    const issuerCertificate = checkIssuerCertificate(
+      issuer.issuerCertificate,
+      issuer.issuerCode,
+      options.roots,
+      options.at,
+    );
+    return {
+      genuine: internalAuthentication.status === "passed" && issuerCertificate.status === "passed",
+      checks: { internalAuthentication, issuerCertificate },
+    };
   }
 
   /** Ends the session; `reset` makes the card forget its security state. */

@@ -17,7 +17,7 @@ const SAM_FILES = {
   issuerCertificate: { fid: 0x001b, size: 180, df: "DF01" },
   samCertificate: { fid: 0x001c, size: 190, df: "DF01" },
 } as const;
-type SamFile = keyof typeof SAM_FILES;
+export type SamFile = keyof typeof SAM_FILES;
 
 const MF = 0x3f00;
 const DF01 = 0xdf01;
@@ -88,6 +88,11 @@ export class SamSession implements SamCryptoPort {
     this.currentDf = "DF01";
     this.currentEf = undefined;
     this.pinVerified = false;
+  }
+
+  /** Raw content of a SAM file (cached for the session). */
+  file(file: SamFile): Promise<Uint8Array> {
+    return this.readFile(file);
   }
 
   private async readFile(file: SamFile): Promise<Uint8Array> {

@@ -17,6 +17,7 @@ import type { CardLifecycle, CosMode } from "../cos/engine.js";
 import { exportState } from "../cos/state.js";
 import type { EfNode } from "../cos/tree.js";
 import type { ResidentImage } from "../image/schema.js";
+import { regionIssuerCode, regionPki } from "../keys/pki.js";
 import { cardKey, type Region, type RegionInput, toRegion } from "../keys/region.js";
 import { defaultScheme } from "../keys/scheme.js";
 import { SeededRandom } from "../keys/seeded.js";
@@ -42,7 +43,7 @@ export interface ResidentImageOptions extends BlankImageOptions {
   holderPin?: string;
   /** Final state: personalised (default), or with a blocked application / blocked card. */
   state?: "personalised" | "blocked" | "app-blocked";
-  /** Issuer certificate (180 bytes) for element 05; default: an all-zero filler until a CA is given. */
+  /** Issuer certificate (180 bytes) for element 05; default: the region's test PKI certificate. */
   issuerCertificate?: Uint8Array;
 }
 
@@ -139,7 +140,7 @@ export function residentElements(
       cardCategory: "1",
       specVersion: "1.00",
       issuerName: names.issuer,
-      issuerCode: `${region.code}${rnd.digits(9)}`,
+      issuerCode: regionIssuerCode(region),
       issuerCertificate,
       issueDate,
       cardNumber: person.citizenId,
@@ -190,7 +191,7 @@ export function makeResidentImage(options: ResidentImageOptions): ResidentImage 
   const rnd = new SeededRandom(`resident/${options.seed}/person`);
   const person = makePerson(rnd, region.code);
   const issueDate = options.issueDate ?? `${2020 + rnd.int(6)}${String(1 + rnd.int(12)).padStart(2, "0")}15`;
-  const certificate = options.issuerCertificate ?? new Uint8Array(180);
+  const certificate = options.issuerCertificate ?? regionPki(region).issuerCertificate;
   for (const name of ALL_KEYS) {
     const { dfPath, id } = keyLocation(name);
     const slot = card.df(dfPath).keys.get(id)!;

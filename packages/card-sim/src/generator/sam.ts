@@ -3,6 +3,7 @@ import type { CosCrypto } from "../cos/crypto.js";
 import { exportState } from "../cos/state.js";
 import type { EfNode } from "../cos/tree.js";
 import type { SamImage } from "../image/schema.js";
+import { regionPki, samCertificate } from "../keys/pki.js";
 import { MASTER_SLOTS, masterKey, type RegionInput, toRegion } from "../keys/region.js";
 import { defaultScheme } from "../keys/scheme.js";
 import { seededSm2KeyPair } from "../keys/sm2-keys.js";
@@ -15,7 +16,7 @@ export interface SamImageOptions {
   terminalNo?: string;
   /** SAM PIN (default 123456, as in vendor code). */
   pin?: string;
-  /** Issuer certificate (180 B) and SAM certificate (190 B); default zero fillers until a CA is given. */
+  /** Issuer certificate (180 B) and SAM certificate (190 B); default: issued by the region's test PKI. */
   issuerCertificate?: Uint8Array;
   samCertificate?: Uint8Array;
   crypto?: CosCrypto;
@@ -53,6 +54,9 @@ function makeSam(kind: "psam" | "isam", options: SamImageOptions): SamImage {
   // EF0015: serial(10) ‖ SAM version ‖ key-card type ‖ command-set version ‖ FCI byte.
   setFile(sam, "3F00/0015", Uint8Array.from([...bcd(serial), 0x01, kind === "isam" ? 0x02 : 0x01, 0x01, 0x00]));
   setFile(sam, "3F00/0016", bcd(terminalNo));
+  const certificate =
+    options.samCertificate ??
+    samCertificate(region, { serial: bcd(serial), terminalNumber: bcd(terminalNo), publicKey: sm2.publicKey });
   // EF001A: key index ‖ issuer id(8) ‖ receiver id(8) ‖ start(4) ‖ expiry(4).
   const app = Uint8Array.from([
     0x01,
@@ -62,8 +66,8 @@ function makeSam(kind: "psam" | "isam", options: SamImageOptions): SamImage {
     ...bcd("20341231"),
   ]);
   setFile(sam, `${SAM_APP_PATH}/001A`, app);
-  setFile(sam, `${SAM_APP_PATH}/001B`, options.issuerCertificate ?? new Uint8Array(180));
-  setFile(sam, `${SAM_APP_PATH}/001C`, options.samCertificate ?? new Uint8Array(190));
+  setFile(sam, `${SAM_APP_PATH}/001B`, options.issuerCertificate ?? regionPki(region).issuerCertificate);
+  setFile(sam, `${SAM_APP_PATH}/001C`, certificate);
   sam.df(SAM_APP_PATH).pins.get(SAM_PIN_REF)!.value = bcdPin(options.pin ?? "123456");
   return {
     format: "rhc-card-image/1",

@@ -11,15 +11,25 @@ import {
   IMMUNISATION_LAYOUT,
   toHex,
 } from "@rhc/card-protocol";
-import { concatBytes, fromHex as cryptoHex, sm2VerifyDigest, sm2Z, sm3 } from "@rhc/crypto";
+import {
+  concatBytes,
+  decodeSamCertificate,
+  verifyCompactChain,
+  verifyVisitRecord,
+  visitRecordDigest,
+} from "@rhc/crypto";
 import { expect } from "vitest";
 import { portraitJpeg } from "../../src/generator/jpeg.js";
 import type { ResidentImage, SamImage } from "../../src/image/schema.js";
+import { regionPki } from "../../src/keys/pki.js";
+import { toRegion } from "../../src/keys/region.js";
 import { hex, type Terminal } from "./terminal.js";
 
 export interface FlowContext {
   resident: ResidentImage;
   sam: SamImage;
+  /** Element 05 of the card (read by §6.2), the issuer certificate. */
+  issuerCertificate: Uint8Array;
 }
 
 export interface VendorFlow {
@@ -40,6 +50,7 @@ export const VENDOR_FLOWS: readonly VendorFlow[] = [
       expect(decodeElement("cardNumber", records[6]!)).toBe(person(ctx).citizenId);
       expect(decodeElement("cityCode", records[9]!)).toBe(ctx.resident.meta?.region);
       expect(toHex(await t.c("00B2070400"))).toBe(toHex(records[6]!));
+      expect(toHex(records[4]!.subarray(2))).toBe(toHex(ctx.issuerCertificate));
       expect(await t.cSw("00B2070410")).toBe(0x6c14);
     },
   },
@@ -129,16 +140,27 @@ export const VENDOR_FLOWS: readonly VendorFlow[] = [
       });
       expect(body.length).toBe(3013);
       await t.updateBinary(0, body);
-      const kh = new Uint8Array(Buffer.from(person(ctx).citizenId, "ascii"));
-      const samPublic = cryptoHex(ctx.sam.sm2.publicKey);
-      const digest = sm3(concatBytes(sm2Z(samPublic), kh, fromHex(`ED0${slot}`), body));
-      const signature = await t.s(hex("002A9E9A20", digest, "00"));
-      expect(signature.length).toBe(64);
-      expect(sm2VerifyDigest(samPublic, digest, signature)).toBe(true);
+      // The SAM public key for Z comes from the SAM certificate (DF01/001C, 190 bytes).
       await t.s("00A4000002DF01");
       await t.s("00A4000002001C");
       const certificate = await t.s("00B00000BE");
       expect(certificate.length).toBe(190);
+      const samPublic = decodeSamCertificate(certificate).fields.publicKey;
+      const record = { cardNumber: person(ctx).citizenId, fid: 0xed00 + slot, data: body };
+      const digest = visitRecordDigest(samPublic, record);
+      const signature = await t.s(hex("002A9E9A20", digest, "00"));
+      expect(signature.length).toBe(64);
+      expect(verifyVisitRecord(samPublic, record, signature)).toBe(true);
+      // Chain of trust: region root → issuer certificate (card DDF1/EF05 element 05) → SAM certificate.
+      const chain = verifyCompactChain(
+        {
+          rootPublicKey: regionPki(toRegion(String(ctx.resident.meta?.region))).root.publicKey,
+          issuerCertificate: ctx.issuerCertificate,
+          samCertificate: certificate,
+        },
+        { at: "20251120" },
+      );
+      expect(chain.reasons).toEqual([]);
       await t.updateBinary(3013, signature);
       await t.updateBinary(3077, certificate);
       await t.c("00A4000002EF06");

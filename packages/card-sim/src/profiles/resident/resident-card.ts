@@ -17,6 +17,16 @@ export function residentAtr(cardF: Uint8Array): Uint8Array {
   return buildT0Atr(Uint8Array.of(RESIDENT_ATR_CATEGORY, ...cardF));
 }
 
+/**
+ * The contactless ATS of spec §5.1 [P]: 0D 78 80 70 02 ‖ cardF (TL 13, FSCI 8, FWI 7). vpcd only
+ * carries an ATR, so the simulator answers with `residentAtr`; both put cardF at bytes 5..12 and
+ * last, so both vendor factor rules find it.
+ */
+export function residentAts(cardF: Uint8Array): Uint8Array {
+  if (cardF.length !== 8) throw new RangeError("cardF is 8 bytes");
+  return Uint8Array.of(0x0d, 0x78, 0x80, 0x70, 0x02, ...cardF);
+}
+
 export interface ResidentCardOptions {
   cardF: Uint8Array;
   crypto: CosCrypto;

@@ -1,0 +1,58 @@
+import { RhcError } from "@rhc/errors";
+import { decodeAns } from "../codec/ans.js";
+import { decodeCn } from "../codec/cn.js";
+import type { AnyFieldValue, FieldSpec } from "../codec/field.js";
+import { fieldInvalid } from "../codec/field-error.js";
+import { fromHex, toHex } from "../util/hex.js";
+import { STYLE } from "./parameters.js";
+
+/** The DLL's string form of a value (spec §8.2): ans → text, cn → digits, b → uppercase hex. */
+export function toCompatString(spec: FieldSpec, value: AnyFieldValue): string {
+  if (value === undefined) return "";
+  if (value instanceof Uint8Array) return toHex(value);
+  if (typeof value === "number") {
+    return spec.kind === "byte" || spec.kind === "flag"
+      ? value.toString(16).toUpperCase().padStart(2, "0")
+      : String(value);
+  }
+  return value;
+}
+
+/** Parses a DLL input string; "" means "leave unchanged" and yields undefined. */
+export function fromCompatString(spec: FieldSpec, text: string): AnyFieldValue {
+  if (text === "") return undefined;
+  switch (spec.kind) {
+    case "byte":
+    case "flag":
+      if (!/^[0-9A-Fa-f]{1,2}$/.test(text)) throw fieldInvalid(spec, `expected 1–2 hex digits, got "${text}"`);
+      return Number.parseInt(text, 16);
+    case "bytes":
+      try {
+        return fromHex(text);
+      } catch {
+        throw fieldInvalid(spec, "expected hex");
+      }
+    case "number":
+    case "money":
+      if (!/^\d+$/.test(text)) throw fieldInvalid(spec, `expected digits, got "${text}"`);
+      return Number(text);
+    default:
+      return text;
+  }
+}
+
+/** Renders raw record bytes in an nStyle of iR_DF03EEInfo. */
+export function renderStyle(bytes: Uint8Array, style: number): string {
+  const field = { key: "range", zh: "数据", en: "record range" };
+  switch (style) {
+    case STYLE.RAW:
+    case STYLE.B:
+      return toHex(bytes);
+    case STYLE.ANS:
+      return decodeAns(bytes, field);
+    case STYLE.CN:
+      return decodeCn(bytes, field);
+    default:
+      throw new RhcError("INVALID_INPUT", { detail: `nStyle ${style} is not 0x00, 0x01, 0x0F or 0xFF` });
+  }
+}
