@@ -3,4 +3,4 @@ export { FaultState, type Faults, type FaultsPatch, faultsSchema } from "./fault
 export { openApiDocument } from "./openapi.js";
 export { generateResidents, type Resident } from "./residents.js";
 export { type RequestLogEntry, type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
-export { ed25519Signing, type SandboxSigning } from "./signer.js";
+export { type SandboxSigning, sm2Signing } from "./signer.js";

@@ -22,7 +22,7 @@ import { anchorTerminal, ingestBatch, terminalCursor } from "./ingest.js";
 import { openApiDocument } from "./openapi.js";
 import { generateResidents, type Resident } from "./residents.js";
 import { SettlementEngine } from "./settlement.js";
-import { ed25519Signing, type SandboxSigning } from "./signer.js";
+import { type SandboxSigning, sm2Signing } from "./signer.js";
 
 export interface SandboxOptions {
   /** 0 picks a free port. */
@@ -91,7 +91,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const db = openSandboxDb(options.dbPath);
   const nowMs = options.now ?? Date.now;
   const now = () => new Date(nowMs()).toISOString();
-  const signing = options.signing ?? ed25519Signing();
+  const signing = options.signing ?? sm2Signing();
   const faults = new FaultState();
   const empi = new Empi(db, now);
   const residents = options.seed === false ? [] : generateResidents(options.residents ?? 60, options.seed ?? 20240601);

@@ -134,7 +134,7 @@ export class SettlementEngine {
     return this.db.transaction((): SettlementReply => {
       const now = this.now();
       const r = this.row(txn);
-      if (!r || r.state !== "PENDING") return problem(409, "CONFLICT", `${txn} is no longer pending`);
+      if (r?.state !== "PENDING") return problem(409, "CONFLICT", `${txn} is no longer pending`);
       let reply: SettlementReply;
       let state: string;
       let setlinfo: SetlInfo | null = null;
@@ -235,7 +235,7 @@ export class SettlementEngine {
         };
       }
       const r = this.row(txn);
-      if (!r || r.state !== "SETTLED" || r.setl_id !== body.setlId || !r.setlinfo) {
+      if (r?.state !== "SETTLED" || r.setl_id !== body.setlId || !r.setlinfo) {
         return problem(409, "CONFLICT", `${txn} is not a settled transaction with setlId ${body.setlId}`);
       }
       const neg = negate(JSON.parse(r.setlinfo) as SetlInfo);

@@ -1,23 +1,19 @@
-import { generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
-import { keyedVerifier, type ListSigner, type ListVerifier } from "@rhc/sync";
+import { sm2GenerateKeyPair } from "@rhc/crypto";
+import { type ListSigner, type ListVerifier, sm2ListSigner, sm2ListVerifier } from "@rhc/sync";
 
 export interface SandboxSigning {
   signer: ListSigner;
   /** A verifier that trusts exactly this signer's public key (hand it to terminals in tests). */
   verifier: ListVerifier;
-  publicKeyPem: string;
+  /** SM2 public key (65-byte uncompressed point), hex: what a terminal is configured to trust. */
+  publicKeyHex: string;
 }
 
-/** Ed25519 (node:crypto) list signing: the sandbox's default until an SM2 signer is supplied. */
-export function ed25519Signing(keyId = "sandbox-ed25519-1"): SandboxSigning {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+/** SM2 list signing with a fresh key pair (or a given one, so a restarted sandbox keeps its key). */
+export function sm2Signing(keyId = "sandbox-sm2-1", keyPair = sm2GenerateKeyPair()): SandboxSigning {
   return {
-    signer: { keyId, alg: "Ed25519", sign: (m) => new Uint8Array(sign(null, m, privateKey)) },
-    verifier: keyedVerifier<KeyObject>({
-      alg: "Ed25519",
-      keys: { [keyId]: publicKey },
-      verify: (k, m, s) => verify(null, m, k, s),
-    }),
-    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    signer: sm2ListSigner({ keyId, privateKey: keyPair.privateKey }),
+    verifier: sm2ListVerifier({ [keyId]: keyPair.publicKey }),
+    publicKeyHex: Buffer.from(keyPair.publicKey).toString("hex"),
   };
 }

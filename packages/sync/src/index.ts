@@ -12,6 +12,7 @@ export {
   signList,
   verifyList,
 } from "./downlink/list-signature.js";
+export { SM2_LIST_ALG, sm2ListSigner, sm2ListVerifier } from "./downlink/sm2-list-signature.js";
 export {
   actorSchema,
   aggregateSchema,

@@ -15,7 +15,13 @@ describe("G9/F10: clock honesty under a clock nemesis", () => {
     const day = 86400_000;
     let offset = -3 * day;
     let uptime = 1000;
-    const clock: Clock = { now: () => Date.now() + offset, mono: () => ({ bootId: "boot-A", uptimeMs: (uptime += 10) }) };
+    const clock: Clock = {
+      now: () => Date.now() + offset,
+      mono: () => {
+        uptime += 10;
+        return { bootId: "boot-A", uptimeMs: uptime };
+      },
+    };
     const store = h.store("T1", { clock });
     const steps = [-3 * day, -3 * day - 3600_000, 2 * day, 0, -5000];
     const appended: Array<{ eventId: string; occurredAt: string }> = [];
@@ -23,7 +29,13 @@ describe("G9/F10: clock honesty under a clock nemesis", () => {
       offset = step;
       for (let i = 0; i < 3; i++) {
         const { eventId } = store.outbox.append(cardRead());
-        appended.push({ eventId, occurredAt: JSON.parse((store.context.db.prepare("SELECT body FROM outbox WHERE event_id = ?").get(eventId) as { body: string }).body).occurredAt });
+        appended.push({
+          eventId,
+          occurredAt: JSON.parse(
+            (store.context.db.prepare("SELECT body FROM outbox WHERE event_id = ?").get(eventId) as { body: string })
+              .body,
+          ).occurredAt,
+        });
       }
     }
     offset = 2 * day;

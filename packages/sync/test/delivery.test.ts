@@ -136,7 +136,8 @@ describe("delivery under faults", () => {
     const encodings: string[] = [];
     const client = h.client("T1", {
       fetch: (url, init) => {
-        if (url.includes("events:batch")) encodings.push(String((init.headers as Record<string, string>)["content-encoding"]));
+        if (url.includes("events:batch"))
+          encodings.push(String((init.headers as Record<string, string>)["content-encoding"]));
         return fetch(url, init);
       },
     });
@@ -166,7 +167,9 @@ describe("delivery under faults", () => {
     const ds = stores.map((s) => h.deliver(s, { startJitterMs: 50 }));
     await Promise.all(ds.map((d) => d.drained()));
     const ev = await h.admin<AdminEvents>("GET", "/_admin/events");
-    expect(ev.terminals.map((t) => [t.terminalId, t.events, t.applied, t.ackedThroughSeq])).toEqual(ids.map((id) => [id, 1500, 1500, 1500]));
+    expect(ev.terminals.map((t) => [t.terminalId, t.events, t.applied, t.ackedThroughSeq])).toEqual(
+      ids.map((id) => [id, 1500, 1500, 1500]),
+    );
   });
 });
 
@@ -204,7 +207,11 @@ describe("bad platform answers: typed errors, nothing lost, the queue keeps movi
     h.sandbox.faults.set({ malformedEventsResponse: "unknown-ids" });
     const d = h.deliver(store);
     await d.drained();
-    expect(store.status()).toMatchObject({ queueDepth: 0, deadLetters: 0, lastError: { code: "PLATFORM_BAD_RESPONSE" } });
+    expect(store.status()).toMatchObject({
+      queueDepth: 0,
+      deadLetters: 0,
+      lastError: { code: "PLATFORM_BAD_RESPONSE" },
+    });
     expect(store.audit.list({ kind: "delivery.ack" })[0]!.outcome).toBe("anomaly");
   });
 

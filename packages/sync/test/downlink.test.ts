@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildDemoCrl } from "@rhc/platform-sandbox";
 import { isRhcError } from "@rhc/errors";
+import { buildDemoCrl } from "@rhc/platform-sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AdminEvents, cardRead, type Harness, harness, reportLost, tempDir } from "./helpers.js";
 
@@ -40,7 +40,11 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
     await h.admin("DELETE", "/_admin/hotlist/C1");
     expect(await store.hotlist.refresh(client, v)).toMatchObject({ mode: "delta", applied: 2, listVersion: 4 });
     expect(store.hotlist.check("C1").listed).toBe(false);
-    expect(store.hotlist.check("C2")).toMatchObject({ listed: true, listVersion: 4, entry: { status: "blocked", source: "platform" } });
+    expect(store.hotlist.check("C2")).toMatchObject({
+      listed: true,
+      listVersion: 4,
+      entry: { status: "blocked", source: "platform" },
+    });
     expect(store.hotlist.check("C3")).toMatchObject({ listed: true, entry: { status: "replaced", replacedBy: "C3B" } });
     expect(store.hotlist.state().cursor).toBe(4);
   });
@@ -139,7 +143,10 @@ describe("G7: downlink freshness is explicit", () => {
     now += 3 * 3600_000;
     const check = store.hotlist.check("C1");
     expect(check).toEqual({ listed: false, listVersion: 1, ageMs: 3 * 3600_000 });
-    store.outbox.append({ ...cardRead("HC11010100000001"), listVersions: { hotlist: check.listVersion!, crl: store.crl.versions() } });
+    store.outbox.append({
+      ...cardRead("HC11010100000001"),
+      listVersions: { hotlist: check.listVersion!, crl: store.crl.versions() },
+    });
     const d = h.deliver(store);
     await d.drained();
     const row = h.sandbox.db.prepare("SELECT body FROM events").get() as { body: string };
@@ -151,7 +158,14 @@ describe("D3: CRLs by cRLNumber", () => {
   const issuer = "a1b2c3d4e5f60718";
   const write = async (n: number, base?: number, nextUpdate = new Date(Date.now() + 7 * 86400_000)) => {
     mkdirSync(crl.dir, { recursive: true });
-    const der = await buildDemoCrl({ issuerKeyId: issuer, crlNumber: n, ...(base ? { baseCrlNumber: base } : {}), thisUpdate: new Date(), nextUpdate, revokedSerials: ["0a0b", "1f"] });
+    const der = await buildDemoCrl({
+      issuerKeyId: issuer,
+      crlNumber: n,
+      ...(base ? { baseCrlNumber: base } : {}),
+      thisUpdate: new Date(),
+      nextUpdate,
+      revokedSerials: ["0a0b", "1f"],
+    });
     writeFileSync(join(crl.dir, `${issuer}${base ? ".delta" : ""}.crl`), der);
   };
 
@@ -159,7 +173,12 @@ describe("D3: CRLs by cRLNumber", () => {
     const store = h.store();
     await write(5);
     await store.crl.refresh(h.client(), [issuer]);
-    expect(store.crl.get(issuer)).toMatchObject({ crlNumber: "5", issuerKeyId: issuer, revokedSerials: ["0a0b", "1f"], stale: false });
+    expect(store.crl.get(issuer)).toMatchObject({
+      crlNumber: "5",
+      issuerKeyId: issuer,
+      revokedSerials: ["0a0b", "1f"],
+      stale: false,
+    });
     await write(7);
     await write(8, 7);
     await store.crl.refresh(h.client(), [issuer]);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Delivery, type EventInput, seededRandom, type SyncStore } from "../src/index.js";
+import { type Delivery, type EventInput, type SyncStore, seededRandom } from "../src/index.js";
 import { type AdminEvents, cardRead, type Harness, harness, reportLost } from "./helpers.js";
 
 const SEED = Number(process.env.RHC_F16_SEED ?? 16_2026);
@@ -74,7 +74,10 @@ describe("F16: seeded randomized whole-system run", () => {
     const ev = await h.admin<AdminEvents>("GET", "/_admin/events");
     for (const id of TERMINAL_IDS) {
       const mine = ev.events.filter((e) => e.terminalId === id);
-      expect(mine.map((e) => e.eventId), `terminal ${id}: every write, once, in order`).toEqual(written.get(id));
+      expect(
+        mine.map((e) => e.eventId),
+        `terminal ${id}: every write, once, in order`,
+      ).toEqual(written.get(id));
       expect(mine.every((e) => e.applyCount === 1)).toBe(true);
       const a = acks.get(id)!;
       expect(a, `terminal ${id}: monotonic acks`).toEqual([...a].sort((x, y) => x - y));

@@ -59,16 +59,32 @@ export async function harness(options: { crlDir?: string; now?: () => number } =
     dir,
     sandbox,
     client: (terminalId = "T1", extra = {}) =>
-      createPlatformClient({ baseUrl: sandbox.url, terminalId, token: TERMINALS[terminalId]!, timeoutMs: 5000, ...extra }),
+      createPlatformClient({
+        baseUrl: sandbox.url,
+        terminalId,
+        token: TERMINALS[terminalId]!,
+        timeoutMs: 5000,
+        ...extra,
+      }),
     store(terminalId = "T1", o = {}) {
-      const s = openSyncStore({ path: join(dir, o.file ?? `${terminalId}.db`), terminalId, checkpointIntervalMs: 0, ...o });
+      const s = openSyncStore({
+        path: join(dir, o.file ?? `${terminalId}.db`),
+        terminalId,
+        checkpointIntervalMs: 0,
+        ...o,
+      });
       stores.push(s);
       return s;
     },
     deliver(store, o = {}) {
       const d = startDelivery({
         store,
-        client: createPlatformClient({ baseUrl: sandbox.url, terminalId: store.terminalId, token: TERMINALS[store.terminalId]!, timeoutMs: 2000 }),
+        client: createPlatformClient({
+          baseUrl: sandbox.url,
+          terminalId: store.terminalId,
+          token: TERMINALS[store.terminalId]!,
+          timeoutMs: 2000,
+        }),
         verifier: sandbox.signing.verifier,
         backoff: FAST,
         periodicMs: 200,
@@ -81,7 +97,10 @@ export async function harness(options: { crlDir?: string; now?: () => number } =
     async admin(method, path, body) {
       const res = await fetch(sandbox.url + path, {
         method,
-        headers: { authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        headers: {
+          authorization: `Bearer ${ADMIN}`,
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       return (await res.json()) as never;
@@ -116,14 +135,36 @@ export function reportLost(cardNo: string): EventInput<"card.reported_lost"> {
 }
 
 export interface AdminEvents {
-  terminals: Array<{ terminalId: string; ackedThroughSeq: number; highestSeq: number; events: number; receipts: number; applied: number }>;
-  events: Array<{ eventId: string; terminalId: string; seq: number; type: string; status: string; code: string | null; receiveCount: number; applyCount: number; occurredAt: string; flags: string | null }>;
+  terminals: Array<{
+    terminalId: string;
+    ackedThroughSeq: number;
+    highestSeq: number;
+    events: number;
+    receipts: number;
+    applied: number;
+  }>;
+  events: Array<{
+    eventId: string;
+    terminalId: string;
+    seq: number;
+    type: string;
+    status: string;
+    code: string | null;
+    receiveCount: number;
+    applyCount: number;
+    occurredAt: string;
+    flags: string | null;
+  }>;
   conflicts: Array<{ eventId: string; seq: number; reason: string }>;
   batches: Array<{ batchId: string; receiveCount: number; skewMs: number }>;
 }
 
 /** Polls until the predicate holds (state-based waiting, never fixed sleeps as assertions). */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

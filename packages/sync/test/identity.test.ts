@@ -17,7 +17,11 @@ describe("identity (I1/I2/I3) with an offline cache", () => {
     const r = h.sandbox.residents[0]!;
     const ids = createIdentityService({ cache: store.identity, client: h.client() });
     const a = await ids.lookup({ idNo: r.idNo });
-    expect(a).toMatchObject({ source: "platform", empiId: r.empiId, patient: { name: [{ text: r.name }], birthDate: r.birthDate, gender: r.gender } });
+    expect(a).toMatchObject({
+      source: "platform",
+      empiId: r.empiId,
+      patient: { name: [{ text: r.name }], birthDate: r.birthDate, gender: r.gender },
+    });
     const pix = await ids.pix({ cardNo: r.cardNo! });
     expect(pix?.empiId).toBe(r.empiId);
     expect(pix?.identifiers).toEqual(expect.arrayContaining([{ system: OID.idNo, value: r.idNo }]));
@@ -38,7 +42,14 @@ describe("identity (I1/I2/I3) with an offline cache", () => {
       aggregate: { kind: "card", id: "HC99000000000001" },
       subject: { cardNo: "HC99000000000001", idNo: r.idNo },
       actor: { kind: "operator", id: "op-7" },
-      payload: { cardNo: "HC99000000000001", idNo: r.idNo, name: r.name, gender: r.gender, birthDate: r.birthDate, issuerOrgId: "110101000001" },
+      payload: {
+        cardNo: "HC99000000000001",
+        idNo: r.idNo,
+        name: r.name,
+        gender: r.gender,
+        birthDate: r.birthDate,
+        issuerOrgId: "110101000001",
+      },
     });
     const d = h.deliver(store);
     await d.drained();
@@ -48,7 +59,10 @@ describe("identity (I1/I2/I3) with an offline cache", () => {
 
   it("offline: a cached answer within the TTL is served; an expired one is not (PLATFORM_UNREACHABLE)", async () => {
     let now = Date.now();
-    const store = h.store("T1", { clock: { now: () => now, mono: () => ({ bootId: "b", uptimeMs: 1 }) }, identityTtlMs: 3600_000 });
+    const store = h.store("T1", {
+      clock: { now: () => now, mono: () => ({ bootId: "b", uptimeMs: 1 }) },
+      identityTtlMs: 3600_000,
+    });
     const r = h.sandbox.residents[1]!;
     const ids = createIdentityService({ cache: store.identity, client: h.client("T1", { timeoutMs: 300 }) });
     await ids.lookup({ idNo: r.idNo });

@@ -21,10 +21,21 @@ afterAll(async () => {
 /** Runs the child until `killAfterMs` after it is ready, then SIGKILLs it; returns the acknowledged ids. */
 function runAndKill(dbPath: string, killAfterMs: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const pem = h.sandbox.signing.publicKeyPem;
+    const pem = h.sandbox.signing.publicKeyHex;
     const proc: ChildProcess = spawn(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", child, dbPath, h.sandbox.url, "T1", TERMINALS.T1!, pem, h.sandbox.signing.signer.keyId],
+      [
+        "--conditions=source",
+        "--import",
+        "tsx",
+        child,
+        dbPath,
+        h.sandbox.url,
+        "T1",
+        TERMINALS.T1!,
+        pem,
+        h.sandbox.signing.signer.keyId,
+      ],
       { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";
@@ -60,8 +71,17 @@ describe("F1: SIGKILL of the terminal process at random points", () => {
     const acked = new Set<string>();
     for (let run = 0; run < RUNS; run++) {
       // Vary where the kill lands: mid local transaction, after send before ack, mid ack, mid hotlist apply.
-      h.sandbox.faults.set({ latencyMs: Math.floor(rnd.next() * 6), dropResponseRate: rnd.next() < 0.3 ? 0.2 : 0, seed: run });
-      if (run % 3 === 0) await h.admin("POST", "/_admin/hotlist", { cardKey: `HC9${String(run).padStart(12, "0")}`, status: "blocked", reason: "lost" });
+      h.sandbox.faults.set({
+        latencyMs: Math.floor(rnd.next() * 6),
+        dropResponseRate: rnd.next() < 0.3 ? 0.2 : 0,
+        seed: run,
+      });
+      if (run % 3 === 0)
+        await h.admin("POST", "/_admin/hotlist", {
+          cardKey: `HC9${String(run).padStart(12, "0")}`,
+          status: "blocked",
+          reason: "lost",
+        });
       for (const id of await runAndKill(dbPath, 20 + Math.floor(rnd.next() * 280))) acked.add(id);
     }
     h.sandbox.faults.reset();

@@ -19,7 +19,21 @@ function startChild(port: number): Promise<{ proc: ChildProcess; url: string }> 
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", cli, "start", "--db", join(tmp.dir, "platform.db"), "--port", String(port), "--admin-token", ADMIN, "--terminal", `T1=${TERMINALS.T1}`],
+      [
+        "--conditions=source",
+        "--import",
+        "tsx",
+        cli,
+        "start",
+        "--db",
+        join(tmp.dir, "platform.db"),
+        "--port",
+        String(port),
+        "--admin-token",
+        ADMIN,
+        "--terminal",
+        `T1=${TERMINALS.T1}`,
+      ],
       { cwd: sandboxDir, stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";
@@ -33,7 +47,13 @@ function startChild(port: number): Promise<{ proc: ChildProcess; url: string }> 
 }
 
 const admin = async <T>(url: string, method: string, path: string, body?: unknown): Promise<T> =>
-  (await (await fetch(url + path, { method, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) })).json()) as T;
+  (await (
+    await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    })
+  ).json()) as T;
 
 describe("F9: platform crash between DB commit and response, then restart", () => {
   it("the dedupe table survives; the retry gets the original outcomes replayed; each event applied once", async () => {

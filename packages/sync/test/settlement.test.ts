@@ -122,11 +122,18 @@ describe("G10/F15: settlement safety", () => {
     await s.settle(txn, input());
     h.sandbox.faults.set({ routes: ":reverse", partition: "inbound" });
     expect(isRhcError(await error(s.reverse(txn, "operator cancelled the visit")))).toBe(true);
-    expect(s.get(txn)).toMatchObject({ state: "SETTLED", reversalState: "requested", reversalReason: "operator cancelled the visit" });
+    expect(s.get(txn)).toMatchObject({
+      state: "SETTLED",
+      reversalState: "requested",
+      reversalReason: "operator cancelled the visit",
+    });
     h.sandbox.faults.reset();
     await s.recover();
     expect(s.get(txn)).toMatchObject({ state: "REVERSED", reversalState: "done" });
-    const ledger = await h.admin<{ ledger: Array<{ txn_serial: string; kind: string; fee_total: number }> }>("GET", "/_admin/settlements");
+    const ledger = await h.admin<{ ledger: Array<{ txn_serial: string; kind: string; fee_total: number }> }>(
+      "GET",
+      "/_admin/settlements",
+    );
     expect(ledger.ledger.filter((l) => l.txn_serial === txn).map((l) => [l.kind, l.fee_total])).toEqual([
       ["settle", 12_345],
       ["reverse", -12_345],
@@ -142,7 +149,9 @@ describe("G10/F15: settlement safety", () => {
     const date = s.get(serials[1]!)!.settledDate!;
     const ok = await s.reconcile(ORG, date);
     expect(ok).toMatchObject({ result: "match", diffs: [] });
-    expect(s.localTotals(ORG, date)).toEqual([{ insutype: "310", clrType: "11", count: 2, medfeeTotal: 24_690, fundPayTotal: 14_814, acctPayTotal: 4_938 }]);
+    expect(s.localTotals(ORG, date)).toEqual([
+      { insutype: "310", clrType: "11", count: 2, medfeeTotal: 24_690, fundPayTotal: 14_814, acctPayTotal: 4_938 },
+    ]);
     await h.client().settle(serial(), input());
     const bad = await s.reconcile(ORG, date);
     expect(bad.result).toBe("mismatch");

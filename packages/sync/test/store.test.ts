@@ -1,4 +1,4 @@
-import { existsSync, openSync, readdirSync, statSync, truncateSync, writeSync, closeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { isRhcError, RhcError } from "@rhc/errors";
 import Database from "better-sqlite3";
@@ -22,7 +22,9 @@ describe("outbox store (real SQLite files)", () => {
     const other = new Database(join(h.dir, "T1.db"), { readonly: true });
     for (let i = 0; i < 20; i++) {
       const { eventId, seq } = store.outbox.append(cardRead());
-      const row = other.prepare("SELECT seq FROM outbox WHERE event_id = ?").get(eventId) as { seq: number } | undefined;
+      const row = other.prepare("SELECT seq FROM outbox WHERE event_id = ?").get(eventId) as
+        | { seq: number }
+        | undefined;
       expect(row?.seq).toBe(seq);
     }
     other.close();
@@ -38,14 +40,18 @@ describe("outbox store (real SQLite files)", () => {
     } catch (e) {
       expect(isRhcError(e, "EVENT_INVALID")).toBe(true);
     }
-    expect(() => store.outbox.append({ ...cardRead(), type: "card.teleported" } as unknown as ReturnType<typeof cardRead>)).toThrow(/invalid/i);
+    expect(() =>
+      store.outbox.append({ ...cardRead(), type: "card.teleported" } as unknown as ReturnType<typeof cardRead>),
+    ).toThrow(/invalid/i);
     expect(store.outbox.append(cardRead()).seq).toBe(2);
     expect(store.status().queueDepth).toBe(2);
   });
 
   it("refuses a store file that belongs to another terminal (CONFIG_INVALID)", () => {
     h.store("T1").close();
-    expect(() => openSyncStore({ path: join(h.dir, "T1.db"), terminalId: "T2", checkpointIntervalMs: 0 })).toThrow(/belongs to terminal T1/);
+    expect(() => openSyncStore({ path: join(h.dir, "T1.db"), terminalId: "T2", checkpointIntervalMs: 0 })).toThrow(
+      /belongs to terminal T1/,
+    );
   });
 
   it("F12: disk full → STORE_FULL; nothing acknowledged that was not stored; after space is freed the queue moves on", async () => {
@@ -158,7 +164,13 @@ describe("G12: status", () => {
     const clock = { now: () => now, mono: () => ({ bootId: "boot-1", uptimeMs: 1000 }) };
     const store = h.store("T1", { clock });
     const idle = store.status();
-    expect(idle).toMatchObject({ terminalId: "T1", queueDepth: 0, oldestPendingAgeMs: null, lastSuccessAt: null, deadLetters: 0 });
+    expect(idle).toMatchObject({
+      terminalId: "T1",
+      queueDepth: 0,
+      oldestPendingAgeMs: null,
+      lastSuccessAt: null,
+      deadLetters: 0,
+    });
     store.outbox.append(cardRead());
     now += 90_000;
     store.outbox.append(cardRead());

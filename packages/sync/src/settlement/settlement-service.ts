@@ -244,7 +244,7 @@ export class SettlementService {
   /** S5: business cancellation of a SETTLED transaction under its own serial. */
   async cancel(txnSerial: string, cancelSerial: string): Promise<SettlementRecord> {
     const rec = this.get(txnSerial);
-    if (!rec || rec.state !== "SETTLED" || !rec.setlId)
+    if (rec?.state !== "SETTLED" || !rec.setlId)
       throw new RhcError("CONFLICT", { detail: `${txnSerial} is ${rec?.state ?? "unknown"}` });
     await this.client.cancel(txnSerial, cancelSerial, { setlId: rec.setlId, psnNo: rec.request.psnNo });
     return this.transition(txnSerial, "cancel", "CANCELLED");
