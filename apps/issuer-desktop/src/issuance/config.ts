@@ -46,6 +46,19 @@ export const IssuerConfigSchema = z
       .object({ baseUrl: z.url(), token: z.string().min(1) })
       .strict()
       .optional(),
+    /**
+     * Trust for operator (staff CA card) logins: PEM files of the trust anchors, intermediates and
+     * CRLs. Revocation is required (crypto's STAFF_CARD_POLICY) unless `revocation: "optional"`.
+     */
+    staffTrust: z
+      .object({
+        anchors: z.array(z.string().min(1)).min(1),
+        intermediates: z.array(z.string().min(1)).default([]),
+        crls: z.array(z.string().min(1)).default([]),
+        revocation: z.enum(["required", "optional"]).default("required"),
+      })
+      .strict()
+      .optional(),
     faceFont: z.object({ path: z.string(), family: z.string().optional() }).strict().optional(),
     feeder: z.enum(["manual", "simulated"]).default("manual"),
     /** How often one batch row may meet a card failure before it is marked failed. */

@@ -1,0 +1,27 @@
+import type { TestDesk } from "@rhc/card-sim/testing";
+import { vectorPath } from "@rhc/test-vectors";
+
+/** The time the shared x509 vectors were made for (their CRLs are fresh then). */
+export const VECTORS_AT = new Date("2026-11-26T00:00:00Z");
+
+/** Reader names of the leased lane and the SM2 staff PKI of test-vectors/x509/sm2. */
+export function stackConfig(desk: TestDesk) {
+  return {
+    readers: {
+      issuerCard: desk.readerName("issuerCard"),
+      issuerSam: desk.readerName("issuerSam"),
+      staff: desk.readerName("staff"),
+    },
+    staffTrust: {
+      anchors: [vectorPath("x509/sm2/root.pem")],
+      intermediates: [vectorPath("x509/sm2/intermediate.pem")],
+      crls: [vectorPath("x509/sm2/root.crl"), vectorPath("x509/sm2/intermediate.crl")],
+    },
+  };
+}
+
+export const STAFF_CARD = {
+  type: "image",
+  options: { image: vectorPath("card-images/410100/staff-sm2.json") },
+} as const;
+export const STAFF_PIN = "1234";

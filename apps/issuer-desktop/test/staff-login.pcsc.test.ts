@@ -1,0 +1,49 @@
+import { TestDesk } from "@rhc/card-sim/testing";
+import { isRhcError } from "@rhc/errors";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { staffCardLogin } from "../src/adapters/staff-card-login.js";
+import { testConfig } from "./helpers/desk.js";
+import { STAFF_CARD, STAFF_PIN, stackConfig, VECTORS_AT } from "./helpers/stack-config.js";
+import { tempDir } from "./helpers/temp-dir.js";
+
+let desk: TestDesk;
+const dir = tempDir();
+beforeAll(async () => {
+  desk = await TestDesk.open();
+});
+afterAll(async () => {
+  await desk?.close();
+  dir.remove();
+});
+
+describe("operator login with a CA staff card through pcscd", () => {
+  it("needs a card, then checks chain, PIN and the card's signature over a fresh challenge", async () => {
+    const config = testConfig(dir.path, stackConfig(desk));
+    const login = staffCardLogin(config, desk.transport, () => VECTORS_AT);
+    await expect(login.login(STAFF_PIN)).rejects.toSatisfy((e) => isRhcError(e, "NO_CARD"));
+
+    await desk.insert("staff", STAFF_CARD);
+    await expect(login.login("9999")).rejects.toSatisfy((e) => isRhcError(e) && /PIN/.test(e.code));
+    const operator = await login.login(STAFF_PIN);
+    expect(operator.name).toContain("测试医生");
+    expect(operator.organisation).toBe("rhc-middleware test PKI");
+    expect(operator.certificateSerial).toMatch(/^[0-9A-F]+$/i);
+    await desk.remove("staff");
+  });
+
+  it("refuses a certificate outside the configured trust, and a chain checked after expiry", async () => {
+    await desk.insert("staff", STAFF_CARD);
+    const base = stackConfig(desk);
+    const { vectorPath } = await import("@rhc/test-vectors");
+    const foreign = testConfig(dir.path, {
+      ...base,
+      staffTrust: { ...base.staffTrust, anchors: [vectorPath("x509/ec/root.pem")] },
+    });
+    await expect(staffCardLogin(foreign, desk.transport, () => VECTORS_AT).login(STAFF_PIN)).rejects.toSatisfy(
+      (e) => isRhcError(e) && e.code.startsWith("CERT_"),
+    );
+    const late = staffCardLogin(testConfig(dir.path, base), desk.transport, () => new Date("2040-01-01T00:00:00Z"));
+    await expect(late.login(STAFF_PIN)).rejects.toSatisfy((e) => isRhcError(e) && e.code.startsWith("CERT_"));
+    await desk.remove("staff");
+  });
+});
