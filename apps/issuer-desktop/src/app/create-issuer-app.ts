@@ -73,6 +73,7 @@ export function createIssuerApp(
     runner,
     cardStatus: new CardStatusService(store, cards, audit),
     login: adapters.login,
+    feeder: adapters.feeder,
     identity: adapters.identity ?? platformIdentity(config, store),
     readers: adapters.readers,
   });
@@ -87,6 +88,7 @@ export function createIssuerApp(
       const running = runner.current;
       if (running) await runner.pause(running);
       service.logout();
+      await adapters.card.close?.();
       store.close();
     },
   };

@@ -11,7 +11,7 @@ import { cardFacePdf, ethnicityForFace, findCjkFont } from "../issuance/face/car
 import { code128 } from "../issuance/face/code128.js";
 import type { IssueWorkflow } from "../issuance/issue-workflow.js";
 import { normalizePhoto } from "../issuance/photo/normalize-photo.js";
-import type { IdentityLookup, ReaderWatch, StaffLogin } from "../issuance/ports.js";
+import type { Feeder, IdentityLookup, ReaderWatch, StaffLogin } from "../issuance/ports.js";
 import type { ResidentCatalog } from "../issuance/resident/catalog.js";
 import {
   CHANNELS,
@@ -36,6 +36,7 @@ export interface ServiceParts {
   runner: BatchRunner;
   cardStatus: CardStatusService;
   login: StaffLogin;
+  feeder: Feeder;
   identity: IdentityLookup;
   readers: ReaderWatch;
 }
@@ -111,7 +112,7 @@ export class IssuerService {
         version: p.version,
         mode: p.mode,
         centre: p.config.centre.name,
-        feeder: p.config.feeder,
+        feeder: p.feeder.kind,
       }),
       "session.current": async (_i, operator) => ({ operator }),
       "session.login": async ({ pin }) => {
@@ -147,7 +148,17 @@ export class IssuerService {
       },
       "card.issue": async ({ resident, photo }, operator) => {
         const prepared = p.workflow.prepare(resident, photo ? fromB64(photo) : undefined);
-        return p.workflow.run(prepared, this.requireOperator(operator));
+        // A simulated feeder brings the blank and takes the card away; with a manual one the
+        // operator has put the card in the reader already.
+        if (p.feeder.kind === "simulated") await p.feeder.load();
+        try {
+          const issued = await p.workflow.run(prepared, this.requireOperator(operator));
+          if (p.feeder.kind === "simulated") await p.feeder.eject("good");
+          return issued;
+        } catch (error) {
+          if (p.feeder.kind === "simulated") await p.feeder.eject("reject").catch(() => undefined);
+          throw error;
+        }
       },
       "card.face": async ({ chipSerial }) => {
         const card = p.cards.get(chipSerial);

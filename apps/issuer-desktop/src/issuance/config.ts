@@ -60,7 +60,6 @@ export const IssuerConfigSchema = z
       .strict()
       .optional(),
     faceFont: z.object({ path: z.string(), family: z.string().optional() }).strict().optional(),
-    feeder: z.enum(["manual", "simulated"]).default("manual"),
     /** How often one batch row may meet a card failure before it is marked failed. */
     maxAttempts: z.number().int().min(1).max(10).default(3),
     /** [P] card-number policy: the spec's citizen ID number, or an issuer sequence (see README). */

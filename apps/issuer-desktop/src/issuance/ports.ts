@@ -41,6 +41,8 @@ export interface IssuerCardPort {
   probe(): Promise<CardProbe>;
   personalise(plan: CardPlan, onStep?: StepListener): Promise<PersonalisationOutcome>;
   verify(plan: CardPlan, onStep?: StepListener): Promise<VerifyOutcome>;
+  /** Releases the issuer SAM (app shutdown). */
+  close?(): Promise<void>;
 }
 
 /**

@@ -113,7 +113,13 @@ export function BatchPage() {
         ))}
       </ul>
       {current && (
-        <div className="progress" data-testid="batch-progress" data-status={current.status}>
+        <div
+          className="progress"
+          data-testid="batch-progress"
+          data-status={current.status}
+          data-issued={current.counts.issued}
+          data-failed={current.counts.failed}
+        >
           <progress value={current.counts.issued + current.counts.failed} max={current.total} />
           <span data-testid="batch-counts">
             {t("issuedState")} {current.counts.issued} · {t("failed")} {current.counts.failed} · {t("pending")}{" "}
