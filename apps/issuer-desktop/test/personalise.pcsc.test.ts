@@ -6,6 +6,7 @@ import { normalizePhoto } from "../src/issuance/photo/normalize-photo.js";
 import { deskParts, TEST_OPERATOR, testConfig } from "./helpers/desk.js";
 import { portrait } from "./helpers/portrait.js";
 import { resident } from "./helpers/residents.js";
+import { LEASE_TIMEOUT_MS } from "./helpers/stack-config.js";
 import { tempDir } from "./helpers/temp-dir.js";
 
 /** Real pcscd, simulated blank cards and ISAM of region 410100 (the test config's city). */
@@ -24,7 +25,7 @@ beforeAll(async () => {
     },
   });
   port = new PcscPersonaliser(config, desk.transport);
-});
+}, LEASE_TIMEOUT_MS);
 afterAll(async () => {
   await port?.close();
   await desk?.close();

@@ -3,14 +3,14 @@ import { isRhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffCardLogin } from "../src/adapters/staff-card-login.js";
 import { testConfig } from "./helpers/desk.js";
-import { STAFF_CARD, STAFF_PIN, stackConfig, VECTORS_AT } from "./helpers/stack-config.js";
+import { LEASE_TIMEOUT_MS, STAFF_CARD, STAFF_PIN, stackConfig, VECTORS_AT } from "./helpers/stack-config.js";
 import { tempDir } from "./helpers/temp-dir.js";
 
 let desk: TestDesk;
 const dir = tempDir();
 beforeAll(async () => {
   desk = await TestDesk.open();
-});
+}, LEASE_TIMEOUT_MS);
 afterAll(async () => {
   await desk?.close();
   dir.remove();

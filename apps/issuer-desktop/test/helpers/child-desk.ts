@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ARTIFACTS } from "./browser.js";
 
 const CHILD = fileURLToPath(new URL("../fixtures/issuer-child.ts", import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -27,8 +30,12 @@ export function startChildDesk(dataDir: string): Promise<ChildDesk> {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       await exited;
     };
+    // The child's own log goes to test-artifacts for post-mortems of slow or failed runs.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const log = join(ARTIFACTS, `issuer-child-${proc.pid}.log`);
     proc.stderr!.on("data", (d: Buffer) => {
       err += d.toString();
+      appendFileSync(log, d);
     });
     proc.stdout!.on("data", (d: Buffer) => {
       out += d.toString();

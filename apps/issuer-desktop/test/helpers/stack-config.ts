@@ -25,3 +25,9 @@ export const STAFF_CARD = {
   options: { image: vectorPath("card-images/410100/staff-sm2.json") },
 } as const;
 export const STAFF_PIN = "1234";
+
+/**
+ * Reader lanes are shared by every test file of the run (two lanes): a file may wait for one
+ * (leaseLane waits up to 180 s), so hooks and tests that lease one allow for that wait.
+ */
+export const LEASE_TIMEOUT_MS = 200_000;
