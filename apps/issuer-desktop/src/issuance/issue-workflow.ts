@@ -61,6 +61,31 @@ function addYears(date: Date, years: number): Date {
   return out;
 }
 
+/** Every element written to a card: the centre's issuer data and the holder's (validated) fields. */
+export function cardElements(
+  config: IssuerConfig,
+  resident: Resident,
+  ids: { cardNo: string; issueSerial: string },
+  today: Date,
+): CardPlan["elements"] {
+  const elements: CardPlan["elements"] = {
+    cardCategory: config.card.category,
+    specVersion: config.card.specVersion,
+    issuerName: config.centre.name,
+    issuerCode: config.centre.issuerCode,
+    issueDate: yyyymmdd(today),
+    expiryDate: yyyymmdd(addYears(today, config.card.validityYears)),
+    cardNumber: ids.cardNo,
+    issueSerial: ids.issueSerial,
+    cityCode: config.centre.cityCode,
+  };
+  for (const key of RESIDENT_KEYS) {
+    const value = elementValue(key, resident[key]);
+    if (value !== undefined) elements[key] = value;
+  }
+  return elements;
+}
+
 /** Refuses anything but a blank health card, with the message the operator needs. */
 export function requireBlank(probe: CardProbe): string {
   switch (probe.kind) {
@@ -110,22 +135,7 @@ export class IssueWorkflow {
       this.config.cardNumber === "citizen-id"
         ? resident.citizenId!
         : `${this.config.centre.cityCode}${this.config.centre.serialPrefix}${String(counter).padStart(8, "0")}`;
-    const today = this.clock();
-    const elements: CardPlan["elements"] = {
-      cardCategory: this.config.card.category,
-      specVersion: this.config.card.specVersion,
-      issuerName: this.config.centre.name,
-      issuerCode: this.config.centre.issuerCode,
-      issueDate: yyyymmdd(today),
-      expiryDate: yyyymmdd(addYears(today, this.config.card.validityYears)),
-      cardNumber: cardNo,
-      issueSerial,
-      cityCode: this.config.centre.cityCode,
-    };
-    for (const key of RESIDENT_KEYS) {
-      const value = elementValue(key, resident[key]);
-      if (value !== undefined) elements[key] = value;
-    }
+    const elements = cardElements(this.config, resident, { cardNo, issueSerial }, this.clock());
     return { resident, cardNo, issueSerial, plan: { elements, photo } };
   }
 
