@@ -1,5 +1,5 @@
 import type { TestDesk } from "@rhc/card-sim/testing";
-import { vectorPath } from "@rhc/test-vectors";
+import { readVectorJson, vectorPath } from "@rhc/test-vectors";
 
 /** The time the shared x509 vectors were made for (their CRLs are fresh then). */
 export const VECTORS_AT = new Date("2026-11-26T00:00:00Z");
@@ -20,9 +20,13 @@ export function stackConfig(desk: TestDesk) {
   };
 }
 
+/**
+ * The SM2 staff card (PIN 1234), inline: a card inserted from a file path is saved back after every
+ * command, and the shared vector must never change.
+ */
 export const STAFF_CARD = {
   type: "image",
-  options: { image: vectorPath("card-images/410100/staff-sm2.json") },
+  options: { image: readVectorJson("card-images/410100/staff-sm2.json") },
 } as const;
 export const STAFF_PIN = "1234";
 
