@@ -46,8 +46,10 @@ async function login(page: Page, url: string): Promise<void> {
   await page.getByTestId("operator").waitFor();
 }
 
+/** Screenshot into test-artifacts; with RHC_UPDATE_DOCS=1 also into docs/ for the operator guide. */
 async function docShot(page: Page, name: string): Promise<void> {
   const path = await shot(page, name);
+  if (process.env.RHC_UPDATE_DOCS !== "1") return;
   mkdirSync(DOCS, { recursive: true });
   copyFileSync(path, join(DOCS, `${name}.png`));
 }
