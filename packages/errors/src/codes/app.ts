@@ -92,12 +92,7 @@ export const APP_ERRORS = {
     zh: "另一批次正在制卡：请等待其完成或先暂停。",
     en: "Another batch is being personalised: wait for it to finish or pause it first.",
   },
-  AUDIT_CHAIN_BROKEN: {
-    retriable: false,
-    http: 500,
-    zh: "审计日志校验失败（记录被篡改或缺失）：请立即通知主管。",
-    en: "The audit log failed verification (a record was altered or removed): tell the supervisor at once.",
-  },
+
   NOT_FOUND: {
     retriable: false,
     http: 404,
