@@ -11,6 +11,7 @@ import type { CardFactors } from "../pipeline/secure-messaging.js";
 import type { SamSession } from "../sam/sam-session.js";
 import type { CardConnection } from "../transport/types.js";
 import { bytesEqual, concatBytes } from "../util/hex.js";
+import { OperationQueue } from "../util/operation-queue.js";
 import {
   type AuthenticityResult,
   type CheckResult,
@@ -154,6 +155,31 @@ export class HealthCardSession {
       ...(options.sam ? { sam: options.sam, factors } : {}),
     });
     this.nav = new CardNavigator(this.channel, () => this.sam(), factors);
+    // Operations of one session never interleave their APDUs, whoever calls them concurrently.
+    OperationQueue.serialize(this, new OperationQueue(), [
+      "readFile",
+      "writeFile",
+      "readIdentity",
+      "readPhoto",
+      "writePhoto",
+      "readAllergies",
+      "readImmunisations",
+      "addAllergy",
+      "addImmunisation",
+      "readAll",
+      "readVisitIndex",
+      "readVisitRecord",
+      "readVisitHistory",
+      "readVisitBytes",
+      "writeVisitBytes",
+      "nextVisitSlot",
+      "markVisitRecord",
+      "eraseVisitRecord",
+      "writeVisitRecord",
+      "internalAuthenticate",
+      "checkAuthenticity",
+      "lockPersonalData",
+    ]);
   }
 
   /** Wraps a connection to a resident card; no APDU is sent until an operation needs one. */
