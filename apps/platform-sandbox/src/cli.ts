@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -10,6 +10,7 @@ const USAGE = `rhc-platform-sandbox — reference regional platform for tests an
 
   rhc-platform-sandbox start --db <file> [--port 8080] [--host 127.0.0.1] [--admin-token <t>]
                              [--terminal <id>=<token>]... [--seed <n>|none] [--residents <n>] [--crl-dir <dir>]
+                             [--tls-key <pem> --tls-cert <pem> --tls-client-ca <pem>]   (optional mTLS)
   rhc-platform-sandbox crl --dir <dir> --issuer <hex key id> --number <n> [--base <n>] [--revoked <hex>]... [--valid-days 7]
 
 start prints one JSON line {"url": ...} on stdout when listening; SIGTERM/SIGINT stop it.`;
@@ -28,6 +29,9 @@ const startSchema = z.object({
     .default("20240601"),
   residents: z.coerce.number().int().min(0).max(100_000).default(60),
   "crl-dir": z.string().optional(),
+  "tls-key": z.string().optional(),
+  "tls-cert": z.string().optional(),
+  "tls-client-ca": z.string().optional(),
 });
 
 const crlSchema = z.object({
@@ -58,6 +62,9 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: "string" },
       residents: { type: "string" },
       "crl-dir": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-client-ca": { type: "string" },
       dir: { type: "string" },
       issuer: { type: "string" },
       number: { type: "string" },
@@ -69,6 +76,9 @@ async function main(argv: string[]): Promise<void> {
   if (command === "start") {
     const o = startSchema.safeParse(values);
     if (!o.success) fail(o.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+    const tlsFiles = [o.data["tls-key"], o.data["tls-cert"], o.data["tls-client-ca"]];
+    if (tlsFiles.some(Boolean) && !tlsFiles.every(Boolean))
+      fail("--tls-key, --tls-cert and --tls-client-ca go together");
     const terminals = Object.fromEntries(
       o.data.terminal.map((t) => [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)]),
     );
@@ -81,6 +91,15 @@ async function main(argv: string[]): Promise<void> {
       seed: o.data.seed === "none" ? false : Number(o.data.seed),
       residents: o.data.residents,
       ...(o.data["crl-dir"] ? { crlDir: o.data["crl-dir"] } : {}),
+      ...(o.data["tls-key"] && o.data["tls-cert"] && o.data["tls-client-ca"]
+        ? {
+            tls: {
+              key: readFileSync(o.data["tls-key"]),
+              cert: readFileSync(o.data["tls-cert"]),
+              clientCa: readFileSync(o.data["tls-client-ca"]),
+            },
+          }
+        : {}),
     });
     process.stdout.write(`${JSON.stringify({ url: sandbox.url, pid: process.pid })}\n`);
     const stop = () => void sandbox.close().then(() => process.exit(0));

@@ -32,12 +32,13 @@ export interface DemoCrlOptions {
  * is not a CA, and CRL signature validation belongs to @rhc/crypto.
  */
 export async function buildDemoCrl(o: DemoCrlOptions): Promise<Uint8Array> {
-  const engine = new pkijs.CryptoEngine({ name: "node", crypto: webcrypto as unknown as Crypto });
+  type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]["crypto"];
+  const engine = new pkijs.CryptoEngine({ name: "node", crypto: webcrypto as unknown as EngineCrypto });
   pkijs.setEngine("node", engine);
   const keys = (await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
     "sign",
     "verify",
-  ])) as CryptoKeyPair;
+  ])) as webcrypto.CryptoKeyPair;
   const crl = new pkijs.CertificateRevocationList();
   crl.version = 1;
   crl.issuer.typesAndValues.push(
@@ -82,6 +83,6 @@ export async function buildDemoCrl(o: DemoCrlOptions): Promise<Uint8Array> {
     );
   }
   crl.crlExtensions = new pkijs.Extensions({ extensions });
-  await crl.sign(keys.privateKey, "SHA-256", engine);
+  await crl.sign(keys.privateKey as Parameters<typeof crl.sign>[0], "SHA-256", engine);
   return new Uint8Array(crl.toSchema(true).toBER(false));
 }

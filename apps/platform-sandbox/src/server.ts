@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
 import { gunzipSync } from "node:zlib";
 import {
   cancelRequestSchema,
@@ -42,6 +44,12 @@ export interface SandboxOptions {
   now?: () => number;
   /** What "crash" does (child-process mode: the default kills the process with SIGKILL). */
   onCrash?: () => void;
+  /**
+   * Optional mutual TLS: the server certificate, and the CA that issues terminal certificates
+   * (subject CN = terminalId). A verified client certificate identifies the terminal; a bearer
+   * token, if also sent, must belong to the same terminal.
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer; clientCa: string | Buffer };
 }
 
 export interface Sandbox {
@@ -108,7 +116,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const crash = options.onCrash ?? (() => process.kill(process.pid, "SIGKILL"));
 
-  const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: MAX_BODY });
+  const app = (
+    options.tls
+      ? Fastify({
+          logger: false,
+          genReqId: () => randomUUID(),
+          forceCloseConnections: true,
+          bodyLimit: MAX_BODY,
+          // The handshake accepts any client so that a missing or foreign certificate gets a 401 answer.
+          https: {
+            key: options.tls.key,
+            cert: options.tls.cert,
+            ca: options.tls.clientCa,
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+        })
+      : Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true, bodyLimit: MAX_BODY })
+  ) as FastifyInstance;
 
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser(
@@ -145,7 +170,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (bearer !== options.adminToken) return problem(reply, 401, "UNAUTHORIZED", "admin token required");
       return;
     }
-    const terminalId = bearer ? terminalOf.get(bearer) : undefined;
+    const byToken = bearer ? terminalOf.get(bearer) : undefined;
+    let terminalId = byToken;
+    if (options.tls) {
+      const socket = req.raw.socket as TLSSocket;
+      const cn = socket.authorized ? socket.getPeerCertificate().subject?.CN : undefined;
+      const byCert = typeof cn === "string" && Object.hasOwn(options.terminals, cn) ? cn : undefined;
+      if (!byCert) return problem(reply, 401, "PLATFORM_UNAUTHORIZED", "a terminal client certificate is required");
+      if (bearer && byToken !== byCert)
+        return problem(reply, 401, "PLATFORM_UNAUTHORIZED", "token and certificate name different terminals");
+      terminalId = byCert;
+    }
     if (!terminalId) return problem(reply, 401, "PLATFORM_UNAUTHORIZED", "unknown terminal token");
     requestTerminal.set(req, terminalId);
     if (!faults.matches(req.method, url)) return;
@@ -174,6 +209,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
 
   app.addHook("onSend", async (req, reply, payload) => {
+    reply.header("x-request-id", req.id);
     if (faulted.has(req) && reply.statusCode < 500 && reply.statusCode !== 429) {
       const action = faults.after();
       if (action === "crash") crash();
@@ -519,7 +555,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {
-    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    url: `${options.tls ? "https" : "http"}://${options.host ?? "127.0.0.1"}:${port}`,
     port,
     faults,
     db,

@@ -3,6 +3,7 @@ export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./delivery/ba
 export { type Delivery, type DeliveryEvent, type DeliveryOptions, startDelivery } from "./delivery/delivery.js";
 export { type CrlInfo, parseCrl } from "./downlink/crl-parse.js";
 export { CrlStore, type StoredCrl } from "./downlink/crl-store.js";
+export { DEFAULT_FRESHNESS, type Freshness, type FreshnessPolicy, freshness } from "./downlink/freshness.js";
 export { Hotlist, type HotlistCheck, type HotlistRefreshResult, type HotlistState } from "./downlink/hotlist.js";
 export {
   keyedVerifier,

@@ -46,6 +46,26 @@ describe("delivery (E1) against the sandbox on loopback", () => {
   });
 });
 
+describe("delivery and the caller's transactions", () => {
+  it("never sends an event whose appending transaction rolled back", async () => {
+    const store = h.store();
+    const d = h.deliver(store);
+    await d.drained();
+    expect(() =>
+      store.context.db.transaction(() => {
+        store.outbox.append(cardRead());
+        throw new Error("the card write failed after the event was recorded");
+      })(),
+    ).toThrow(/card write failed/);
+    const { seq } = store.outbox.append(cardRead());
+    expect(seq).toBe(1);
+    await d.drained();
+    const ev = await events();
+    expect(ev.events.map((e) => e.seq)).toEqual([1]);
+    expect(ev.conflicts).toEqual([]);
+  });
+});
+
 describe("delivery under faults", () => {
   it("G4/F7: a poison event is dead-lettered with the server's reason; later events keep flowing", async () => {
     const store = h.store();
@@ -78,6 +98,10 @@ describe("delivery under faults", () => {
     await d.drained();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeLessThanOrEqual(FAST.capMs);
+    // the failed exchange is audited with the platform's request id
+    const [failed] = store.audit.list({ kind: "delivery.error" });
+    expect(failed).toMatchObject({ outcome: "PLATFORM_ERROR", detail: { attempt: 1 } });
+    expect(failed!.detail.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(store.status().lastError).toBeNull();
     expect(store.status().lastSuccessAt).not.toBeNull();
   });

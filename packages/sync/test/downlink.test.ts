@@ -91,6 +91,10 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
     expect(store.hotlist.check("C2").listed).toBe(false);
     expect(store.hotlist.state()).toMatchObject({ cursor: 1, listVersion: 1 });
     expect(store.audit.list({ kind: "hotlist.signature" })[0]!.outcome).toBe("invalid");
+    // the delivery loop's downlink refresh reports it to operators
+    const d = h.deliver(store);
+    await d.refreshDownlinks();
+    expect(store.status().lastDownlinkError?.code).toBe("SIGNATURE_INVALID");
     // a fresh store refuses a badly signed snapshot too
     const fresh = h.store("T2");
     expect(isRhcError(await rejects(fresh.hotlist.refresh(h.client("T2"), v)), "SIGNATURE_INVALID")).toBe(true);

@@ -1,12 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawnSandbox } from "@rhc/platform-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlatformClient, type EventBatchResponse, openSyncStore, startDelivery } from "../src/index.js";
 import { ADMIN, type AdminEvents, cardRead, FAST, TERMINALS, tempDir } from "./helpers.js";
-
-const cli = fileURLToPath(new URL("../../../apps/platform-sandbox/src/cli.ts", import.meta.url));
-const sandboxDir = fileURLToPath(new URL("../../../apps/platform-sandbox/", import.meta.url));
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -14,37 +10,8 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-/** Starts the sandbox CLI as a child process; resolves with its URL once it listens. */
-function startChild(port: number): Promise<{ proc: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      [
-        "--conditions=source",
-        "--import",
-        "tsx",
-        cli,
-        "start",
-        "--db",
-        join(tmp.dir, "platform.db"),
-        "--port",
-        String(port),
-        "--admin-token",
-        ADMIN,
-        "--terminal",
-        `T1=${TERMINALS.T1}`,
-      ],
-      { cwd: sandboxDir, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let out = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve({ proc, url: JSON.parse(line).url as string });
-    });
-    proc.on("exit", (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-}
+const startChild = (port: number) =>
+  spawnSandbox({ dbPath: join(tmp.dir, "platform.db"), port, adminToken: ADMIN, terminals: { T1: TERMINALS.T1! } });
 
 const admin = async <T>(url: string, method: string, path: string, body?: unknown): Promise<T> =>
   (await (
@@ -74,7 +41,7 @@ describe("F9: platform crash between DB commit and response, then restart", () =
     const store = openSyncStore({ path: join(tmp.dir, "T1.db"), terminalId: "T1", checkpointIntervalMs: 0 });
     const ids = Array.from({ length: 40 }, () => store.outbox.append(cardRead()).eventId);
     await admin(first.url, "PUT", "/_admin/faults", { routes: "events:batch", crashAfterCommit: true });
-    const exited = new Promise((r) => first.proc.on("exit", r));
+    const exited = first.exited;
     const d = startDelivery({ store, client, backoff: FAST, periodicMs: 50 });
     await exited;
     expect(store.status().queueDepth).toBe(40);
@@ -90,7 +57,7 @@ describe("F9: platform crash between DB commit and response, then restart", () =
       expect(replay.results.every((r) => r.status === "duplicate" && r.original === "accepted")).toBe(true);
     } finally {
       store.close();
-      second.proc.kill("SIGTERM");
+      await second.stop();
     }
   }, 60_000);
 });

@@ -93,11 +93,29 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     }
   };
 
-  const record = (key: string, value: unknown) => {
+  /** Status bookkeeping, several keys in one transaction (one fsync). */
+  const record = (values: Record<string, unknown>) => {
     try {
-      ctx.write("delivery status", () => ctx.meta.set(key, value));
+      ctx.write("delivery status", () => {
+        for (const [key, value] of Object.entries(values)) ctx.meta.set(key, value);
+      });
     } catch {
       // status bookkeeping failing (disk full) must not mask the delivery error itself
+    }
+  };
+
+  /** Failed exchanges are audited too (code, platform request id), not only the successful ones. */
+  const audit = (kind: string, e: RhcError, extra: Record<string, unknown>) => {
+    try {
+      ctx.write("delivery audit", () =>
+        ctx.audit.append(kind, e.code, {
+          detail: e.detail ?? e.message,
+          requestId: e.data?.requestId ?? null,
+          ...extra,
+        }),
+      );
+    } catch {
+      // a full disk must not turn a network error into a crash of the loop
     }
   };
 
@@ -127,7 +145,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
       }
       stats.attempts++;
       lastAttemptMono = performance.now();
-      record("delivery.lastAttemptAt", ctx.clock.now());
+      record({ "delivery.lastAttemptAt": ctx.clock.now() });
       emit({ type: "attempt", batchId: batch.batchId, events: batch.events.length, bytes: batch.bytes });
       const res = await client.sendEvents(
         { batchId: batch.batchId, sentAt: new Date(ctx.clock.now()).toISOString(), events: batch.events },
@@ -135,14 +153,17 @@ export function startDelivery(options: DeliveryOptions): Delivery {
       );
       const outcome = store.outbox.applyAck(batch, res);
       stats.acks++;
-      record("delivery.lastSuccessAt", ctx.clock.now());
-      if (outcome.unknownIds.length > 0) {
-        record("delivery.lastError", {
-          code: "PLATFORM_BAD_RESPONSE",
-          detail: `ack named ${outcome.unknownIds.length} unknown event ids (ignored)`,
-          at: ctx.clock.now(),
-        });
-      } else record("delivery.lastError", null);
+      const anomaly = outcome.unknownIds.length > 0;
+      record({
+        "delivery.lastSuccessAt": ctx.clock.now(),
+        "delivery.lastError": anomaly
+          ? {
+              code: "PLATFORM_BAD_RESPONSE",
+              detail: `ack named ${outcome.unknownIds.length} unknown event ids (ignored)`,
+              at: ctx.clock.now(),
+            }
+          : null,
+      });
       emit({ type: "ack", batchId: batch.batchId, outcome });
       if (outcome.acked === 0) {
         throw new RhcError("PLATFORM_BAD_RESPONSE", {
@@ -174,7 +195,8 @@ export function startDelivery(options: DeliveryOptions): Delivery {
         // (bounded to an hour against a broken header).
         const jitter = backoffDelay(attempt, policy, random);
         const delay = retryAfter === undefined ? jitter : Math.min(MAX_RETRY_AFTER_MS, Math.max(retryAfter, jitter));
-        record("delivery.lastError", { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() });
+        record({ "delivery.lastError": { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() } });
+        audit("delivery.error", e, { attempt, retryInMs: delay });
         emit({ type: "error", code: e.code, detail: e.detail ?? e.message, retryInMs: delay });
         schedule(delay, true);
       })
@@ -209,14 +231,15 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     downlinkRunning = downlinkCycle()
       .then(() => {
         downlinkAttempt = 0;
-        record("downlink.lastError", null);
+        record({ "downlink.lastError": null });
         emit({ type: "downlink", ok: true });
         return downlinkMs;
       })
       .catch((err: unknown) => {
         const e = err instanceof RhcError ? err : new RhcError("INTERNAL", { detail: String(err), cause: err });
         downlinkAttempt++;
-        record("downlink.lastError", { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() });
+        record({ "downlink.lastError": { code: e.code, detail: e.detail ?? e.message, at: ctx.clock.now() } });
+        audit("downlink.error", e, { attempt: downlinkAttempt });
         emit({ type: "downlink", ok: false, code: e.code });
         return Math.min(downlinkMs, backoffDelay(downlinkAttempt, policy, random));
       })
@@ -242,9 +265,14 @@ export function startDelivery(options: DeliveryOptions): Delivery {
     }
   }, options.watchdogMs ?? 30_000);
 
+  // Wake an idle sender on append; a sender in backoff keeps its schedule (no hammering). Deferred to
+  // a macrotask: an append inside a caller's transaction is not committed yet, and must not be sent.
+  let wake: NodeJS.Immediate | undefined;
   const unsubscribe = store.outbox.onAppend(() => {
-    // Wake an idle sender at once; a sender in backoff keeps its schedule (no hammering).
-    if (attempt === 0) run();
+    wake ??= setImmediate(() => {
+      wake = undefined;
+      if (attempt === 0) run();
+    });
   });
 
   // Immediate attempt on start (the "queue waits for the next write" bug must not exist).
@@ -292,6 +320,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
       stopped = true;
       abort.abort();
       unsubscribe();
+      if (wake) clearImmediate(wake);
       clearInterval(watchdog);
       if (timer) clearTimeout(timer);
       if (downlinkTimer) clearTimeout(downlinkTimer);

@@ -3,6 +3,7 @@ import { type EventInput, eventInputSchema, validatePayload } from "../events/en
 import type { EventType } from "../events/event-types.js";
 import type { EventBatchResponse } from "../platform/wire.js";
 import type { StoreContext } from "../store/context.js";
+import { storeError } from "../store/sqlite-errors.js";
 import { canonicalJson, sha256Hex } from "../util/canonical-json.js";
 import { uuidv7 } from "../util/uuidv7.js";
 
@@ -66,6 +67,7 @@ export class Outbox {
   private readonly fromStmt;
   private readonly oldestStmt;
   private readonly appendTxn;
+  private readonly maxSeqStmt;
   private readonly listeners = new Set<(r: AppendResult) => void>();
 
   constructor(private readonly ctx: StoreContext) {
@@ -80,10 +82,15 @@ export class Outbox {
       "SELECT seq, event_id, body, bytes FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
     );
     this.oldestStmt = db.prepare<[], { created_at: number }>("SELECT created_at FROM outbox ORDER BY seq LIMIT 1");
+    this.maxSeqStmt = db.prepare<[], { s: number }>(
+      `SELECT max(COALESCE((SELECT max(seq) FROM outbox), 0),
+                  COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'ackedThroughSeq'), 0)) AS s`,
+    );
+    // The next seq is derived from the rows themselves (pending rows, else the ack mark), so an
+    // append writes one row and nothing else: no counter page to rewrite on every commit.
     this.appendTxn = db.transaction((type: string, eventId: string, body: string, bytes: number, now: number) => {
-      const seq = (ctx.meta.get<number>("lastSeq") ?? 0) + 1;
+      const seq = this.lastSeq() + 1;
       this.insertStmt.run(seq, eventId, type, body, bytes, now);
-      ctx.meta.set("lastSeq", seq);
       return seq;
     });
   }
@@ -121,7 +128,13 @@ export class Outbox {
     if (bytes > MAX_EVENT_BYTES) {
       throw new RhcError("EVENT_INVALID", { detail: `event is ${bytes} bytes (max ${MAX_EVENT_BYTES})` });
     }
-    const seq = this.ctx.write("outbox append", () => this.appendTxn.immediate(event.type, eventId, body, bytes, now));
+    let seq: number;
+    try {
+      // Its own BEGIN IMMEDIATE (or a savepoint inside a caller's transaction): COMMIT before return.
+      seq = this.appendTxn.immediate(event.type, eventId, body, bytes, now);
+    } catch (err) {
+      throw storeError(err, "outbox append");
+    }
     const result = { eventId, seq };
     for (const l of this.listeners) l(result);
     return result;
@@ -134,7 +147,7 @@ export class Outbox {
   }
 
   lastSeq(): number {
-    return this.ctx.meta.get<number>("lastSeq") ?? 0;
+    return this.maxSeqStmt.get()?.s ?? 0;
   }
 
   ackedThroughSeq(): number {
@@ -256,7 +269,6 @@ export class Outbox {
         // Two steps through negative keys so no intermediate row collides on the primary key.
         this.ctx.db.prepare("UPDATE outbox SET seq = -(seq + ?)").run(shift);
         this.ctx.db.prepare("UPDATE outbox SET seq = -seq").run();
-        this.ctx.meta.set("lastSeq", this.lastSeq() + shift);
         this.ctx.meta.set("ackedThroughSeq", shift);
       }
       this.ctx.meta.set("anchored", true);

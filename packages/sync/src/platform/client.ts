@@ -1,4 +1,4 @@
-import { RhcError } from "@rhc/errors";
+import { type ErrorCode, RhcError } from "@rhc/errors";
 import type { z } from "zod";
 import { type FetchLike, isBinary, parseJson, type RawResponse, send, statusError } from "./http.js";
 import {
@@ -96,6 +96,21 @@ export interface PlatformClient {
   crl(issuerKeyId: string, delta?: boolean, signal?: AbortSignal): Promise<CrlDownload | undefined>;
 }
 
+/** Settlement answers: the platform's own code when it names one of these… */
+const SETTLEMENT_PLATFORM_CODES: readonly ErrorCode[] = [
+  "SETTLEMENT_IN_PROGRESS",
+  "SETTLEMENT_TOMBSTONED",
+  "IDEMPOTENCY_KEY_REUSED",
+  "SETTLEMENT_REFUSED",
+  "CONFLICT",
+];
+/** …else by status; auth, rate limits and 5xx keep the generic platform codes. */
+const SETTLEMENT_STATUS_CODES: ReadonlyArray<[(status: number) => boolean, ErrorCode]> = [
+  [(s) => s === 409, "SETTLEMENT_IN_PROGRESS"],
+  [(s) => s === 410, "SETTLEMENT_TOMBSTONED"],
+  [(s) => s >= 400 && s < 500 && ![401, 403, 408, 429].includes(s), "SETTLEMENT_REFUSED"],
+];
+
 export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
   const http = {
     baseUrl: options.baseUrl,
@@ -119,16 +134,10 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
   function settlementError(raw: RawResponse, what: string): RhcError {
     const base = statusError(raw, what);
+    const platformCode = base.data?.platformCode;
     const code =
-      raw.status === 409
-        ? "SETTLEMENT_IN_PROGRESS"
-        : raw.status === 410
-          ? "SETTLEMENT_TOMBSTONED"
-          : raw.status === 422 && base.data?.platformCode === "IDEMPOTENCY_KEY_REUSED"
-            ? "IDEMPOTENCY_KEY_REUSED"
-            : raw.status >= 400 && raw.status < 500 && raw.status !== 429 && raw.status !== 401 && raw.status !== 403
-              ? "SETTLEMENT_REFUSED"
-              : undefined;
+      SETTLEMENT_PLATFORM_CODES.find((c) => c === platformCode) ??
+      SETTLEMENT_STATUS_CODES.find(([test]) => test(raw.status))?.[1];
     return code ? new RhcError(code, { detail: base.detail, data: base.data }) : base;
   }
 

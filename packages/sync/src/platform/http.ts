@@ -103,7 +103,7 @@ export async function send(options: HttpOptions, spec: RequestSpec): Promise<Raw
     const res = await options.fetch(options.baseUrl.replace(/\/$/, "") + spec.path, {
       method: spec.method,
       headers,
-      body: body as BodyInit | undefined,
+      body: body as RequestInit["body"],
       signal,
     });
     const bytes = await readLimited(res, spec.maxResponseBytes ?? options.maxResponseBytes);

@@ -21,6 +21,8 @@ export interface SyncStatus {
   lastAttemptAt: number | null;
   lastSuccessAt: number | null;
   lastError: LastError | null;
+  /** Last downlink failure (time, hotlist, CRL, settlement recovery), e.g. SIGNATURE_INVALID. */
+  lastDownlinkError: LastError | null;
   deadLetters: number;
   listVersions: { hotlist: number | null; hotlistAgeMs: number | null; crl: Record<string, string> };
   clock: ClockOffset | null;
@@ -44,6 +46,7 @@ export function readStatus(
     lastAttemptAt: ctx.meta.get<number>("delivery.lastAttemptAt") ?? null,
     lastSuccessAt: ctx.meta.get<number>("delivery.lastSuccessAt") ?? null,
     lastError: ctx.meta.get<LastError>("delivery.lastError") ?? null,
+    lastDownlinkError: ctx.meta.get<LastError>("downlink.lastError") ?? null,
     deadLetters: parts.outbox.deadLetterCount(),
     listVersions: {
       hotlist: hl.listVersion,

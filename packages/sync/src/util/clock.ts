@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomFillSync, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 
@@ -36,17 +36,34 @@ function readBootId(): string {
 
 let bootId: string | undefined;
 
+// Uptime at process start plus the monotonic process clock: no syscall per event, never jumps.
+let uptimeBase: { os: number; perf: number } | undefined;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   mono: () => {
     bootId ??= readBootId();
-    return { bootId, uptimeMs: Math.round(os.uptime() * 1000) };
+    uptimeBase ??= { os: os.uptime() * 1000, perf: performance.now() };
+    return { bootId, uptimeMs: Math.round(uptimeBase.os + performance.now() - uptimeBase.perf) };
   },
 };
 
+// Random bytes come from a pooled CSPRNG buffer: one getrandom call per 4 KiB, not per event.
+const POOL = Buffer.alloc(4096);
+let poolPos = POOL.length;
+function take(n: number): Buffer {
+  if (n > POOL.length) return randomBytes(n);
+  if (poolPos + n > POOL.length) {
+    randomFillSync(POOL);
+    poolPos = 0;
+  }
+  poolPos += n;
+  return POOL.subarray(poolPos - n, poolPos);
+}
+
 export const systemRandom: Random = {
-  next: () => randomBytes(4).readUInt32BE(0) / 2 ** 32,
-  bytes: (n) => new Uint8Array(randomBytes(n)),
+  next: () => take(4).readUInt32BE(0) / 2 ** 32,
+  bytes: (n) => new Uint8Array(take(n)),
 };
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same run. */
