@@ -56,7 +56,7 @@ export function createIssuerApp(
   const events = new EventBus();
   const catalog = new CardDictionaryCatalog();
   const cards = new CardRegistry(store.context.db);
-  const audit = new DeskAudit(store.audit, store.context.db);
+  const audit = new DeskAudit(store.audit);
   const workflow = new IssueWorkflow(config, catalog, cards, store, audit, adapters.card);
   const batches = new BatchStore(store.context.db);
   const runner = new BatchRunner(batches, workflow, adapters.feeder, events.emit, config.maxAttempts);

@@ -185,7 +185,7 @@ describe("issuance in chromium (web mode, real pcscd)", () => {
     expect(
       new Set(events.map((e) => (JSON.parse(e.body) as { payload: { cardNo: string } }).payload.cardNo)).size,
     ).toBe(issued);
-    expect(new DeskAudit(store.audit, db).verify().ok).toBe(true);
+    expect(new DeskAudit(store.audit).verify().ok).toBe(true);
     store.close();
   });
 });

@@ -43,7 +43,7 @@ export function deskParts(dataDir: string, port: IssuerCardPort) {
   applyDeskSchema(store.context.db);
   const catalog = new CardDictionaryCatalog();
   const cards = new CardRegistry(store.context.db);
-  const audit = new DeskAudit(store.audit, store.context.db);
+  const audit = new DeskAudit(store.audit);
   const workflow = new IssueWorkflow(config, catalog, cards, store, audit, port);
   const batches = new BatchStore(store.context.db);
   return { config, store, catalog, cards, audit, workflow, batches };

@@ -17,7 +17,7 @@ function store() {
 describe("DeskAudit", () => {
   it("records operator, card, key version and digest in the store's hash chain", () => {
     const s = store();
-    const audit = new DeskAudit(s.audit, s.context.db);
+    const audit = new DeskAudit(s.audit);
     audit.append({
       actor: "op-1",
       action: "card.issued",
@@ -38,7 +38,7 @@ describe("DeskAudit", () => {
 
   it("refuses secrets in audit data", () => {
     const s = store();
-    const audit = new DeskAudit(s.audit, s.context.db);
+    const audit = new DeskAudit(s.audit);
     expect(() =>
       audit.append({ actor: "op", action: "session.login", subject: "op", data: { card: { pin: "1" } } }),
     ).toThrow(/secret field card.pin/);

@@ -1,7 +1,6 @@
 import { RhcError } from "@rhc/errors";
-import type { AuditEntry, AuditLog } from "@rhc/sync";
+import type { AuditLog } from "@rhc/sync";
 import type { AuditRecord } from "../../shared/channels.js";
-import type { Db } from "../store/database.js";
 
 /** Field names that must never reach the audit log (PINs and key material stay out of storage). */
 const SECRET_FIELD = /pin|password|secret|masterkey|privatekey|sessionkey/i;
@@ -32,10 +31,7 @@ function assertNoSecrets(value: unknown, path: string): void {
  * read-back digest. Appends join the caller's transaction, so a record commits with its fact.
  */
 export class DeskAudit {
-  constructor(
-    private readonly log: AuditLog,
-    private readonly db: Db,
-  ) {}
+  constructor(private readonly log: AuditLog) {}
 
   append(entry: DeskAuditEntry): void {
     assertNoSecrets(entry.data, "");
@@ -43,26 +39,7 @@ export class DeskAudit {
   }
 
   list(limit = 100): AuditRecord[] {
-    // Read directly: AuditLog.list binds its numbered parameters in a way better-sqlite3 rejects.
-    const rows = this.db.prepare("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?").all(limit) as {
-      id: number;
-      at: number;
-      kind: string;
-      outcome: string;
-      detail: string;
-      prev_hash: string;
-      hash: string;
-    }[];
-    const entries: AuditEntry[] = rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      kind: r.kind,
-      outcome: r.outcome,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    }));
-    return entries.map((e) => {
+    return this.log.list({ limit }).map((e) => {
       const { actor, subject, ...data } = e.detail as { actor?: unknown; subject?: unknown } & Record<string, unknown>;
       return {
         seq: e.id,
