@@ -74,6 +74,7 @@ export function createIssuerApp(
     cardStatus: new CardStatusService(store, cards, audit),
     login: adapters.login,
     feeder: adapters.feeder,
+    emit: events.emit,
     identity: adapters.identity ?? platformIdentity(config, store),
     readers: adapters.readers,
   });

@@ -19,6 +19,7 @@ import {
   type ChannelOutput,
   type Channels,
   type Envelope,
+  type IssuerEvent,
   isChannelName,
   type Operator,
 } from "../shared/channels.js";
@@ -37,6 +38,8 @@ export interface ServiceParts {
   cardStatus: CardStatusService;
   login: StaffLogin;
   feeder: Feeder;
+  /** Progress of a single issue (issue.step) for the renderer. */
+  emit: (event: IssuerEvent) => void;
   identity: IdentityLookup;
   readers: ReaderWatch;
 }
@@ -152,7 +155,9 @@ export class IssuerService {
         // operator has put the card in the reader already.
         if (p.feeder.kind === "simulated") await p.feeder.load();
         try {
-          const issued = await p.workflow.run(prepared, this.requireOperator(operator));
+          const issued = await p.workflow.run(prepared, this.requireOperator(operator), {
+            onStep: (step, done, total) => p.emit({ type: "issue.step", step, done, total }),
+          });
           if (p.feeder.kind === "simulated") await p.feeder.eject("good");
           return issued;
         } catch (error) {
