@@ -46,12 +46,20 @@ export function staffCardLogin(
   transport: CardTransport,
   clock: () => Date = () => new Date(),
 ): StaffLogin {
+  const staffReader = async () =>
+    findReader(
+      (await transport.listReaders()).map((r) => r.name),
+      config.readers.staff,
+    );
   return {
+    async present() {
+      const reader = await staffReader();
+      return (await transport.listReaders()).some((r) => r.name === reader && r.present);
+    },
     async login(pin) {
       const trust = config.staffTrust;
       if (!trust) throw new RhcError("CONFIG_INVALID", { detail: "staffTrust is not configured" });
-      const names = (await transport.listReaders()).map((r) => r.name);
-      const reader = findReader(names, config.readers.staff);
+      const reader = await staffReader();
       if (!reader) throw new RhcError("NO_READER", { detail: config.readers.staff });
       const status = (await transport.listReaders()).find((r) => r.name === reader);
       if (!status?.present) throw new RhcError("NO_CARD", { detail: reader });

@@ -79,7 +79,18 @@ export class IssuerService {
           detail: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "),
         });
       }
-      const operator = this.authorise(ctx);
+      let operator = this.authorise(ctx);
+      if (operator && spec.auth && this.parts.login.present && !(await this.parts.login.present())) {
+        // The operator took the staff card out: the session ends with it.
+        this.parts.audit.append({
+          actor: operator.id,
+          action: "session.ended",
+          subject: operator.id,
+          data: { reason: "card_removed" },
+        });
+        this.logout();
+        operator = null;
+      }
       if (spec.auth && !operator) throw new RhcError("OPERATOR_REQUIRED");
       const handler = this.handlers[channel] as (input: unknown, operator: Operator | null) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data, operator) };

@@ -65,6 +65,8 @@ export interface IdentityLookup {
 /** Operator login with a staff CA card in the staff reader (PIN, certificate chain). */
 export interface StaffLogin {
   login(pin: string): Promise<Omit<Operator, "loggedInAt">>;
+  /** Whether the staff card is still in its reader; the session ends when it is taken out. */
+  present?(): Promise<boolean>;
 }
 
 export interface ReaderWatch {
