@@ -47,6 +47,25 @@ export {
 } from "./codec/layout.js";
 export { F_PADDED_NUMERIC, type NumericCnRule, ZERO_FILLED_NUMERIC } from "./codec/numeric.js";
 export { decodeTlvRecord, encodeTlvRecord, type TlvRecordSpec } from "./codec/tlv-record.js";
+// Compatibility facade (spec §8).
+export { type CompatStep, IRV, irvCode, WS_ERR, wsCode } from "./compat/error-codes.js";
+export {
+  type CompatDevice,
+  type CompatResult,
+  HealthCardApi,
+  type HealthCardApiOptions,
+  SLOT_SAM,
+  SLOT_USER,
+} from "./compat/health-card-api.js";
+export { ITEM_RANGES, STYLE, TLV_FUNCTIONS, type TlvFunction, type TlvParams } from "./compat/parameters.js";
+// Sessions.
+export {
+  type AuthenticityResult,
+  type CheckResult,
+  type CheckStatus,
+  checkIssuerCertificate,
+  type TrustedRoot,
+} from "./health-card/authenticity.js";
 export {
   ELEMENTS,
   type ElementDef,
@@ -94,6 +113,11 @@ export {
   STK_OF_DF,
 } from "./health-card/keys.js";
 export {
+  PROJECT_RECORD_SIGNATURE,
+  type RecordSignatureInput,
+  type RecordSignatureScheme,
+} from "./health-card/record-signature.js";
+export {
   ALLERGY_LAYOUT,
   type Allergy,
   decodeElement,
@@ -114,6 +138,17 @@ export {
   PHOTO_MAX_IMAGE,
 } from "./health-card/records.js";
 export {
+  type CardMode,
+  type FullCard,
+  HealthCardSession,
+  type HealthCardSessionOptions,
+  type Identity,
+  type SignatureStatus,
+  type TlvFileId,
+  type VisitEntry,
+  type VisitKind,
+} from "./health-card/session.js";
+export {
   decodeInpatientRecord,
   decodeOutpatientRecord,
   ED_LAYOUT,
@@ -127,6 +162,63 @@ export {
   type VisitField,
   type VisitLayout,
 } from "./health-card/visit-records.js";
+// APDU pipeline (after yubikit's processors).
+export { BINARY_CHUNK, BinaryChunker } from "./pipeline/binary-chunker.js";
+export { ResponseChaining } from "./pipeline/chaining.js";
+export { ApduChannel, type PipelineOptions } from "./pipeline/channel.js";
+export {
+  type ApduProcessor,
+  type PipelineCommand,
+  type SmRequest,
+  TransportProcessor,
+  type TransportProcessorOptions,
+} from "./pipeline/processor.js";
+export {
+  type CardFactors,
+  GET_CHALLENGE,
+  type SamCryptoPort,
+  SecureMessaging,
+  smLc,
+} from "./pipeline/secure-messaging.js";
+export { TraceBuffer, type TraceEntry, type TraceOptions, type TraceSink, traceConnection } from "./pipeline/trace.js";
+// Readers.
+export { type ConnectOptions, connectCard, withCard } from "./readers/access.js";
+export { type ParsedAtr, parseAtr } from "./readers/atr.js";
+export {
+  type AtrRule,
+  type CardKind,
+  DEFAULT_ATR_RULES,
+  DEFAULT_PROBES,
+  kindFromAtr,
+  type ProbeRule,
+} from "./readers/card-kind.js";
+export {
+  type MonitorStatus,
+  type ReaderEvent,
+  type ReaderEventType,
+  ReaderMonitor,
+  type ReaderMonitorOptions,
+  type ReaderState,
+} from "./readers/monitor.js";
+export { probeKind } from "./readers/probe.js";
+export { ReaderRoles, type ReaderRolesConfig, readerRolesSchema } from "./readers/roles.js";
+export { encodePinBcd } from "./sam/pin.js";
+export {
+  type PinState,
+  type SamAppInfo,
+  type SamFile,
+  type SamPublicInfo,
+  SamSession,
+  type SamSessionOptions,
+} from "./sam/sam-session.js";
+export {
+  derLength,
+  PROJECT_STAFF_PROFILE,
+  type StaffCardProfile,
+  StaffCardSession,
+} from "./staff-card/staff-session.js";
+// Test support: scripted APDU cards for integrators' unit tests.
+export { type ScriptAnswer, ScriptedCard, type ScriptStep } from "./testing/scripted-card.js";
 export { type MemoryCard, MemoryTransport } from "./transport/memory.js";
 export { PcscTransport } from "./transport/pcsc.js";
 export { pcscErrorCode } from "./transport/pcsc-errors.js";

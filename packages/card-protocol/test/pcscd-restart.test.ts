@@ -2,9 +2,12 @@ import { CardHost } from "@rhc/card-sim";
 import { ensureStack, readStackInfo, stackCommand } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseResponse } from "../src/apdu/response.js";
+import { HealthCardSession } from "../src/health-card/session.js";
+import { type ReaderEvent, ReaderMonitor } from "../src/readers/monitor.js";
 import { PcscTransport } from "../src/transport/pcsc.js";
 import { cardPresent, waitForReader } from "../src/transport/wait.js";
 import { fromHex } from "../src/util/hex.js";
+import { residentFile } from "./support/sim-images.js";
 
 // This file kills pcscd, so it runs its own private instance (own mount namespace, socket and
 // ports) and never disturbs the shared stack other files use in parallel.
@@ -79,5 +82,46 @@ describe("pcscd stopped during a session", () => {
 
     await startAndInsert();
     expect((await transport.listReaders()).find((r) => r.name === READER)?.present).toBe(true);
+  });
+});
+
+describe("reader monitor and sessions across a pcscd restart", () => {
+  it("reports service down/up with readers and cards, and a new session works after recovery", async () => {
+    const resident = residentFile("protocol-restart");
+    const residentCard = { type: "resident", options: { image: resident.image, save: resident.file } };
+    await host.remove(stack.basePort);
+    await host.insert(stack.basePort, residentCard);
+    await waitForReader(transport, READER, cardPresent);
+    const monitor = new ReaderMonitor(transport, {
+      roles: { resident: { patterns: ["^Restart Reader"] } },
+      backoff: { initialMs: 50, maxMs: 400 },
+    }).start();
+    const seen: string[] = [];
+    monitor.on("*", (e: ReaderEvent) => seen.push("reader" in e ? `${e.type} ${e.role ?? "-"}` : e.type));
+    await monitor.waitForCard("resident", "resident");
+
+    const session = HealthCardSession.open(await transport.connect(READER));
+    expect((await session.readFile("DDF1/EF05", ["cardNumber"])).cardNumber).toBe(resident.person.citizenId);
+
+    process.kill(pcscdPid(), "SIGKILL");
+    await monitor.waitFor((e): e is ReaderEvent => e.type === "service-down", { timeoutMs: 10_000 });
+    await expect(session.readFile("DDF1/EF05", ["issuerName"])).rejects.toMatchObject({ code: "PCSC_UNAVAILABLE" });
+    expect(monitor.status).toBe("down");
+
+    await ensureStack(stack);
+    await host.remove(stack.basePort);
+    await host.insert(stack.basePort, { type: "resident", options: { image: resident.file } });
+    const back = await monitor.waitForCard("resident", "resident", { timeoutMs: 15_000 });
+    expect(back).toMatchObject({ name: READER, present: true, kind: "resident" });
+    expect(monitor.status).toBe("up");
+    expect(seen).toEqual(
+      expect.arrayContaining(["service-down", "card-removed resident", "reader-removed resident", "service-up"]),
+    );
+    expect(seen.indexOf("service-up")).toBeGreaterThan(seen.indexOf("service-down"));
+
+    const fresh = HealthCardSession.open(await transport.connect(READER));
+    expect((await fresh.readFile("DDF1/EF05", ["cardNumber"])).cardNumber).toBe(resident.person.citizenId);
+    await fresh.close();
+    await monitor.stop();
   });
 });

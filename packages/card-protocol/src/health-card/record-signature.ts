@@ -1,7 +1,4 @@
-import { concatBytes, sm2VerifyDigest, sm2Z, sm3 } from "@rhc/crypto";
-import { RhcError } from "@rhc/errors";
-import { encodeAns } from "../codec/ans.js";
-import { elementDef } from "./elements.js";
+import { decodeSamCertificate, verifyVisitRecord, visitRecordDigest } from "@rhc/crypto";
 
 /** What a visit-record signature covers (spec §4.6). */
 export interface RecordSignatureInput {
@@ -25,36 +22,23 @@ export interface RecordSignatureScheme {
   verify(input: RecordSignatureInput, signature: Uint8Array): boolean;
 }
 
-/** [P] SAM certificate layout (spec §4.6): the SM2 public key X‖Y at bytes 42–105. */
-const SAM_CERT_SIZE = 190;
-const SAM_CERT_KEY = { offset: 42, length: 64 } as const;
-
-function samPublicKey(certificate: Uint8Array): Uint8Array {
-  if (certificate.length !== SAM_CERT_SIZE) {
-    throw new RhcError("CARD_DATA_INVALID", { detail: `SAM certificate of ${certificate.length} bytes` });
-  }
-  const xy = certificate.subarray(SAM_CERT_KEY.offset, SAM_CERT_KEY.offset + SAM_CERT_KEY.length);
-  return concatBytes(Uint8Array.of(0x04), xy);
-}
-
 /**
- * The project's scheme: `e = SM3(Z_SAM ‖ KH(18) ‖ FID(2) ‖ data)` with the GB/T 32918 default
- * user ID; binding card number and file stops a signed record being moved to another card or slot.
+ * The project's scheme, from @rhc/crypto's compact-certificate format: `e = SM3(Z_SAM ‖ KH(18) ‖
+ * FID(2) ‖ data)`; binding card number and file stops a signed record being moved to another card
+ * or slot. The SAM public key comes from the SAM certificate stored with the record.
  */
 export const PROJECT_RECORD_SIGNATURE: RecordSignatureScheme = {
-  name: "sm2-kh-fid-data",
+  name: "wst543-compact",
   digest(input) {
-    const publicKey = samPublicKey(input.samCertificate);
-    const kh = encodeAns(input.cardNumber, elementDef("cardNumber").length, elementDef("cardNumber"));
-    const message = concatBytes(kh, Uint8Array.of(input.fid >> 8, input.fid & 0xff), input.data);
-    return sm3(concatBytes(sm2Z(publicKey), message));
+    const { publicKey } = decodeSamCertificate(input.samCertificate).fields;
+    return visitRecordDigest(publicKey, input);
   },
   verify(input, signature) {
-    if (signature.length !== 64) return false;
     try {
-      return sm2VerifyDigest(samPublicKey(input.samCertificate), this.digest(input), signature);
+      const { publicKey } = decodeSamCertificate(input.samCertificate).fields;
+      return verifyVisitRecord(publicKey, input, signature);
     } catch {
-      // A certificate whose key is not on the curve cannot have signed anything.
+      // An undecodable certificate or a key off the curve cannot have signed anything.
       return false;
     }
   },

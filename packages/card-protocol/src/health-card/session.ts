@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { RhcError } from "@rhc/errors";
+import { swHex } from "../apdu/response.js";
 import { swError } from "../apdu/status-words.js";
 import { type AnyFieldValue, type CodecOptions, decodeField } from "../codec/field.js";
 import { decodeLayout, encodeLayout } from "../codec/layout.js";
@@ -10,6 +11,16 @@ import type { CardFactors } from "../pipeline/secure-messaging.js";
 import type { SamSession } from "../sam/sam-session.js";
 import type { CardConnection } from "../transport/types.js";
 import { bytesEqual, concatBytes } from "../util/hex.js";
+import { OperationQueue } from "../util/operation-queue.js";
+import {
+  type AuthenticityResult,
+  type CheckResult,
+  checkIssuerCertificate,
+  errored,
+  isInfrastructureFailure,
+  passed,
+  type TrustedRoot,
+} from "./authenticity.js";
 import { type ElementKey, elementDef, elementsOf, type FileElements } from "./elements.js";
 import { CARD_FACTOR_BYTES_5_TO_12, type CardFactorRule, cityFactor } from "./factors.js";
 import { type FileId, fileDef, type SmMode, VISIT_SLOTS } from "./files.js";
@@ -144,6 +155,31 @@ export class HealthCardSession {
       ...(options.sam ? { sam: options.sam, factors } : {}),
     });
     this.nav = new CardNavigator(this.channel, () => this.sam(), factors);
+    // Operations of one session never interleave their APDUs, whoever calls them concurrently.
+    OperationQueue.serialize(this, new OperationQueue(), [
+      "readFile",
+      "writeFile",
+      "readIdentity",
+      "readPhoto",
+      "writePhoto",
+      "readAllergies",
+      "readImmunisations",
+      "addAllergy",
+      "addImmunisation",
+      "readAll",
+      "readVisitIndex",
+      "readVisitRecord",
+      "readVisitHistory",
+      "readVisitBytes",
+      "writeVisitBytes",
+      "nextVisitSlot",
+      "markVisitRecord",
+      "eraseVisitRecord",
+      "writeVisitRecord",
+      "internalAuthenticate",
+      "checkAuthenticity",
+      "lockPersonalData",
+    ]);
   }
 
   /** Wraps a connection to a resident card; no APDU is sent until an operation needs one. */
@@ -649,6 +685,39 @@ export class HealthCardSession {
       { cla: 0x84, ins: 0x44, p1: 0x00, p2: 0x00, sm: { mode: "mac", key: STK_OF_DF.DDF1 } },
       "ACTIVATE FILE DDF1",
     );
+  }
+
+  /**
+   * Is the card genuine (spec §6.12, §4.6)? INTERNAL AUTHENTICATE verified through the SAM, and the
+   * issuer certificate (element 05) verified against `roots`. The result says which checks passed;
+   * a card pulled or a dead service is thrown, not reported as "not genuine".
+   * From a fresh session: 5 card APDUs (SELECT DDF1, SELECT EF05, 3 READ RECORD) + 1 INTERNAL
+   * AUTHENTICATE, and 3 SAM APDUs.
+   */
+  async checkAuthenticity(options: { roots: readonly TrustedRoot[]; at?: string }): Promise<AuthenticityResult> {
+    const issuer = await this.readFile("DDF1/EF05", ["issuerCode", "issuerCertificate", "cityCode"]);
+    let internalAuthentication: CheckResult;
+    try {
+      internalAuthentication = (await this.internalAuthenticate())
+        ? passed
+        : { status: "failed", reasons: ["CRYPTOGRAM_MISMATCH"] };
+    } catch (error) {
+      if (isInfrastructureFailure(error)) throw error;
+      internalAuthentication =
+        error instanceof RhcError && error.sw !== undefined
+          ? { status: "failed", reasons: [`SW ${swHex(error.sw)}`] }
+          : errored(error);
+    }
+    const issuerCertificate = checkIssuerCertificate(
+      issuer.issuerCertificate,
+      issuer.issuerCode,
+      options.roots,
+      options.at,
+    );
+    return {
+      genuine: internalAuthentication.status === "passed" && issuerCertificate.status === "passed",
+      checks: { internalAuthentication, issuerCertificate },
+    };
   }
 
   /** Ends the session; `reset` makes the card forget its security state. */

@@ -358,7 +358,7 @@ export interface VisitField {
   readonly en: string;
 }
 
-type RowField<R extends VisitFieldRow> = { readonly key: R[5]; readonly kind: R[4] };
+type RowField<R> = R extends VisitFieldRow ? { readonly key: R[5]; readonly kind: R[4] } : never;
 
 function toFields(rows: readonly VisitFieldRow[]): VisitField[] {
   return rows.map(([no, offset, length, format, kind, key, zh, en]) => ({

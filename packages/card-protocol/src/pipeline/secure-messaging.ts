@@ -24,6 +24,8 @@ export interface SamCryptoPort {
   encrypt(block: Uint8Array): Promise<Uint8Array>;
   /** `80 FA 05 00` with a zero initial value: the 4-byte MAC over `input` (already padded). */
   mac(input: Uint8Array): Promise<Uint8Array>;
+  /** Runs derive + cipher + MAC without another caller's SAM commands in between. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export const GET_CHALLENGE = { cla: 0x00, ins: 0x84, p1: 0x00, p2: 0x00, le: 8 } as const;

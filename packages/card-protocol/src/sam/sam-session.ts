@@ -6,6 +6,7 @@ import { ApduChannel, type PipelineOptions } from "../pipeline/channel.js";
 import type { CardFactors, SamCryptoPort } from "../pipeline/secure-messaging.js";
 import type { CardConnection } from "../transport/types.js";
 import { concatBytes, toHex } from "../util/hex.js";
+import { OperationQueue } from "../util/operation-queue.js";
 import { fold } from "../util/pad.js";
 import { encodePinBcd, pinError } from "./pin.js";
 
@@ -61,7 +62,34 @@ export class SamSession implements SamCryptoPort {
   private currentEf: number | undefined;
   private pinVerified = false;
 
-  private constructor(readonly channel: ApduChannel) {}
+  private readonly queue = new OperationQueue();
+
+  private constructor(readonly channel: ApduChannel) {
+    // Several card sessions may share one SAM: a derive and the cipher/MAC that use its key must
+    // not be separated by another caller's derive.
+    OperationQueue.serialize(this, this.queue, [
+      "file",
+      "publicInfo",
+      "terminalNumber",
+      "appInfo",
+      "issuerCertificate",
+      "samCertificate",
+      "verifyPin",
+      "changePin",
+      "pinState",
+      "derive",
+      "encrypt",
+      "mac",
+      "authCryptogram",
+      "internalAuthExpected",
+      "sm2Sign",
+    ]);
+  }
+
+  /** Runs `work` with the SAM to itself (SM: derive, encipher, MAC as one unit). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.run(work);
+  }
 
   /** 6 APDUs: SELECT MF, SELECT 0015 + READ, SELECT 0016 + READ, SELECT DF01. */
   static async open(connection: CardConnection, options: SamSessionOptions = {}): Promise<SamSession> {

@@ -5,6 +5,7 @@ import { pinError } from "../sam/pin.js";
 import type { PinState } from "../sam/sam-session.js";
 import type { CardConnection } from "../transport/types.js";
 import { concatBytes, fromHex } from "../util/hex.js";
+import { OperationQueue } from "../util/operation-queue.js";
 
 /**
  * [P] The staff CA card's layout (ISO 7816-4/-8, PIV-like; spec has no staff card): application
@@ -45,7 +46,17 @@ export class StaffCardSession {
   private constructor(
     readonly channel: ApduChannel,
     readonly profile: StaffCardProfile,
-  ) {}
+  ) {
+    OperationQueue.serialize(this, new OperationQueue(), [
+      "certificate",
+      "verifyPin",
+      "pinState",
+      "changePin",
+      "unblockPin",
+      "signChallenge",
+      "signDigest",
+    ]);
+  }
 
   static open(
     connection: CardConnection,

@@ -1,4 +1,11 @@
-import { sm2GenerateKeyPair, sm2SignDigest, sm4CbcMac, sm4EncryptEcb, wst543KeyScheme } from "@rhc/crypto";
+import {
+  issueSamCertificate,
+  sm2GenerateKeyPair,
+  sm2SignDigest,
+  sm4CbcMac,
+  sm4EncryptEcb,
+  wst543KeyScheme,
+} from "@rhc/crypto";
 import { decodeCommand } from "../apdu/command.js";
 import { encodeResponse } from "../apdu/response.js";
 import type { MemoryCard } from "../transport/memory.js";
@@ -21,8 +28,15 @@ export class SchemeSam implements MemoryCard {
   readonly files: Map<number, Uint8Array>;
 
   constructor(readonly master = fromHex("00112233445566778899AABBCCDDEEFF")) {
-    const certificate = new Uint8Array(190);
-    certificate.set(this.keyPair.publicKey.subarray(1), 42);
+    const certificate = issueSamCertificate(sm2GenerateKeyPair().privateKey, {
+      issuerCode: "410100000000001",
+      samSerial: fromHex("0123456789ABCDEF0011"),
+      terminalNumber: fromHex("410100000001"),
+      effective: "20240101",
+      expiry: "20341231",
+      serial: 1,
+      publicKey: this.keyPair.publicKey,
+    });
     this.files = new Map([
       [0x0015, fromHex("0123456789ABCDEF0011 10020100")],
       [0x0016, fromHex("410100000001")],

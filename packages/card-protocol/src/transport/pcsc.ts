@@ -19,6 +19,8 @@ const PNP_READER = "\\\\?PnP?\\Notification";
 /** Response buffer sizes: 256 data bytes + SW for short APDUs, 64 KiB + SW for extended ones. */
 const MAX_RECV_SHORT = 258;
 const MAX_RECV_EXTENDED = 65538;
+/** pcscd polls vpcd readers every 400 ms: how long a card pulled mid-command may take to show. */
+const EMPTY_ANSWER_GRACE_MS = 600;
 
 /** Extended-length commands carry 00 where a short Lc/Le byte would be (ISO 7816-3 §12.1.3). */
 function isExtended(command: Uint8Array): boolean {
@@ -197,6 +199,27 @@ export class PcscTransport implements CardTransport {
     return pcscError(error, where);
   }
 
+  /** True when the card with `atr` has left `reader` now or within `graceMs`. */
+  async cardGone(reader: string, atr: Uint8Array, graceMs: number): Promise<boolean> {
+    const gone = (readers: readonly ReaderStatus[]) => {
+      const status = readers.find((r) => r.name === reader);
+      return !status?.present || (status.atr !== undefined && !bytesEqual(status.atr, atr));
+    };
+    const deadline = Date.now() + graceMs;
+    try {
+      let readers = await this.listReaders();
+      // Other readers' changes wake the wait too: keep waiting until this one changes or time is up.
+      while (!gone(readers)) {
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        readers = await this.waitForChange(readers, { timeoutMs: left });
+      }
+      return true;
+    } catch {
+      return true;
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const connection of [...this.connections]) await connection.disconnect("leave");
@@ -233,7 +256,23 @@ class PcscConnection implements CardConnection {
     // Hot path: no copies, and a receive buffer sized for the command (the binding allocates it per call).
     const buffer = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
     const maxRecvLength = isExtended(command) ? MAX_RECV_EXTENDED : MAX_RECV_SHORT;
-    return this.card.transmit(buffer, { maxRecvLength }).catch((error: unknown) => this.failed(error));
+    return this.card
+      .transmit(buffer, { maxRecvLength })
+      .then((response): Uint8Array | Promise<Uint8Array> => (response.length >= 2 ? response : this.empty(response)))
+      .catch((error: unknown) => this.failed(error));
+  }
+
+  /**
+   * A frame without status word: vpcd and some readers answer so when the card is pulled
+   * mid-command. If the card is gone within one pcscd poll it is CARD_REMOVED; otherwise the
+   * short frame goes up as it is and the parser reports MALFORMED_RESPONSE.
+   */
+  private async empty(response: Uint8Array): Promise<Uint8Array> {
+    if (await this.transport.cardGone(this.reader, this.atr, EMPTY_ANSWER_GRACE_MS)) {
+      await this.disconnect("leave");
+      throw new RhcError("CARD_REMOVED", { detail: `"${this.reader}": card pulled during a command` });
+    }
+    return new Uint8Array(response);
   }
 
   private async failed(error: unknown): Promise<never> {
