@@ -10,7 +10,7 @@ import { type ChildDesk, startChildDesk } from "../helpers/child-desk.js";
 import { portrait } from "../helpers/portrait.js";
 import { buildRenderer } from "../helpers/renderer.js";
 import { resident, residentsCsv } from "../helpers/residents.js";
-import { LEASE_TIMEOUT_MS, STAFF_PIN } from "../helpers/stack-config.js";
+import { STAFF_PIN } from "../helpers/stack-config.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /**
