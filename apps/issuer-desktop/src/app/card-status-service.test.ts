@@ -33,10 +33,20 @@ describe("CardStatusService", () => {
     const second = await parts.workflow.run(parts.workflow.prepare(old.resident, old.photo), TEST_OPERATOR, {
       replaces: old,
     });
-    const replaced = status.replaced(old, second.chipSerial, second.cardNo, "损坏", TEST_OPERATOR);
+    const replaced = status.replaced(old, second, "损坏", TEST_OPERATOR);
     expect(replaced).toMatchObject({ status: "replaced", replacedBy: second.chipSerial });
     expect(parts.cards.get(second.chipSerial)).toMatchObject({ status: "issued", replaces: first.chipSerial });
     expect(second.issueSerial).not.toBe(first.issueSerial);
+    // The platform's hotlist names physical cards: the replaced event carries both issue serials.
+    const body = parts.store.context.db.prepare("SELECT body FROM outbox WHERE type = 'card.replaced'").get() as {
+      body: string;
+    };
+    expect(JSON.parse(body.body).payload).toMatchObject({
+      cardNo: first.cardNo,
+      cardSerial: first.issueSerial,
+      newCardNo: second.cardNo,
+      newCardSerial: second.issueSerial,
+    });
 
     // issued, reported_lost, unblocked, issued (replacement), replaced
     expect(parts.store.outbox.depth()).toBe(5);

@@ -42,7 +42,7 @@ export class CardStatusService {
         aggregate: { kind: "card", id: card.cardNo },
         subject: { cardNo: card.cardNo, idNo: card.citizenId },
         actor: { kind: "operator", id: operator.id, name: operator.name },
-        payload: { cardNo: card.cardNo, reason },
+        payload: { cardNo: card.cardNo, cardSerial: card.issueSerial, reason },
       });
       this.audit.append({
         actor: operator.id,
@@ -55,7 +55,13 @@ export class CardStatusService {
   }
 
   /** Blocks the old card once its replacement is issued (called with the new card's chip). */
-  replaced(old: StoredCard, newChip: string, newCardNo: string, reason: string, operator: Operator): CardRecord {
+  replaced(
+    old: StoredCard,
+    newCard: { chipSerial: string; cardNo: string; issueSerial: string },
+    reason: string,
+    operator: Operator,
+  ): CardRecord {
+    const { chipSerial: newChip, cardNo: newCardNo } = newCard;
     return this.store.context.write("replace", () => {
       const card = this.cards.setStatus(old.chipSerial, ["issued", "lost", "blocked"], "replaced");
       this.cards.linkReplacement(old.chipSerial, newChip);
@@ -64,7 +70,14 @@ export class CardStatusService {
         aggregate: { kind: "card", id: old.cardNo },
         subject: { cardNo: old.cardNo, idNo: old.citizenId },
         actor: { kind: "operator", id: operator.id, name: operator.name },
-        payload: { cardNo: old.cardNo, newCardNo, reason },
+        // The replacement usually keeps the card number (the ID number): serials tell the cards apart.
+        payload: {
+          cardNo: old.cardNo,
+          cardSerial: old.issueSerial,
+          newCardNo,
+          newCardSerial: newCard.issueSerial,
+          reason,
+        },
       });
       this.audit.append({
         actor: operator.id,

@@ -211,7 +211,7 @@ export class IssuerService {
           throw new RhcError("CONFLICT", { detail: `card ${chipSerial} was already replaced` });
         const prepared = p.workflow.prepare(old.resident, old.photo);
         const issued = await p.workflow.run(prepared, who, { replaces: old });
-        return { old: p.cardStatus.replaced(old, issued.chipSerial, issued.cardNo, reason, who), issued };
+        return { old: p.cardStatus.replaced(old, issued, reason, who), issued };
       },
       "batch.import": async ({ name, csv }, operator) => {
         const result = importResidents(csv, p.catalog);

@@ -196,6 +196,7 @@ export class IssueWorkflow {
         actor: { kind: "operator", id: operator.id, name: operator.name },
         payload: {
           cardNo,
+          cardSerial: issueSerial,
           idNo: resident.citizenId!,
           name: resident.name!,
           gender: resident.sex === "1" ? "male" : resident.sex === "2" ? "female" : "unknown",
