@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS patient_identifiers (
   empi_id TEXT NOT NULL REFERENCES patients (empi_id),
   PRIMARY KEY (system, value)
 ) STRICT;
+-- Registry of physical cards: which issue serial is current for a card number (card.issued).
+CREATE TABLE IF NOT EXISTS cards (
+  card_no TEXT NOT NULL,
+  card_serial TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  PRIMARY KEY (card_no, card_serial)
+) STRICT;
 CREATE TABLE IF NOT EXISTS hotlist_changes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   card_key TEXT NOT NULL,

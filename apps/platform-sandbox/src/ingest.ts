@@ -1,6 +1,8 @@
 import {
   canonicalJson,
   type EventResult,
+  hotlistKey,
+  hotlistKeysFor,
   sha256Hex,
   validatePayload,
   type WireEvent,
@@ -37,9 +39,21 @@ type StoredEvent = {
 };
 
 /** Server-side effects of accepted events, applied once (platform order: receive order, then seq). */
+/** The issue serial of the card a card.* event names: given, else the last one issued for the number. */
+function serialOf(ctx: IngestContext, cardNo: string, given: string | undefined): string | undefined {
+  if (given) return given;
+  return ctx.db
+    .prepare<[string], { card_serial: string }>(
+      "SELECT card_serial FROM cards WHERE card_no = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1",
+    )
+    .get(cardNo)?.card_serial;
+}
+
 function applyEffects(ctx: IngestContext, e: WireEvent): string | null {
   const p = e.payload as Record<string, string>;
   const now = ctx.now();
+  // Hotlist entries name physical cards (cardNo#cardSerial): a replacement keeps the card number.
+  const key = () => hotlistKey(p.cardNo!, serialOf(ctx, p.cardNo!, p.cardSerial));
   switch (e.type) {
     case "card.issued":
       ctx.empi.feed({
@@ -52,17 +66,22 @@ function applyEffects(ctx: IngestContext, e: WireEvent): string | null {
         ...(p.phone ? { phone: p.phone } : {}),
         ...(p.address ? { address: p.address } : {}),
       });
+      if (p.cardSerial) {
+        ctx.db
+          .prepare("INSERT OR IGNORE INTO cards (card_no, card_serial, issued_at) VALUES (?, ?, ?)")
+          .run(p.cardNo!, p.cardSerial, e.occurredAt);
+      }
       return null;
     case "card.reported_lost":
       ctx.hotlist.change(
-        { cardKey: p.cardNo!, status: "blocked", reason: p.reason!, effectiveAt: e.occurredAt },
+        { cardKey: key(), status: "blocked", reason: p.reason!, effectiveAt: e.occurredAt },
         `event:${e.eventId}`,
         now,
       );
       return null;
     case "card.unblocked":
       ctx.hotlist.change(
-        { cardKey: p.cardNo!, status: "unblocked", reason: p.reason!, effectiveAt: e.occurredAt },
+        { cardKey: key(), status: "unblocked", reason: p.reason!, effectiveAt: e.occurredAt },
         `event:${e.eventId}`,
         now,
       );
@@ -70,9 +89,9 @@ function applyEffects(ctx: IngestContext, e: WireEvent): string | null {
     case "card.replaced":
       ctx.hotlist.change(
         {
-          cardKey: p.cardNo!,
+          cardKey: key(),
           status: "replaced",
-          replacedBy: p.newCardNo!,
+          replacedBy: hotlistKey(p.newCardNo!, p.newCardSerial),
           reason: p.reason!,
           effectiveAt: e.occurredAt,
         },
@@ -80,9 +99,13 @@ function applyEffects(ctx: IngestContext, e: WireEvent): string | null {
         now,
       );
       return null;
-    case "card.read":
+    case "card.read": {
       // A read of a blocked card is a fact: stored, flagged for audit, never rejected.
-      return ctx.hotlist.status(p.cardNo!) === "blocked" ? "read_while_blocked" : null;
+      const blocked = hotlistKeysFor(p.cardNo!, serialOf(ctx, p.cardNo!, p.cardSerial)).some(
+        (k) => ctx.hotlist.status(k) === "blocked",
+      );
+      return blocked ? "read_while_blocked" : null;
+    }
     default:
       return null;
   }

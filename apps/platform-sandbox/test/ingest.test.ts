@@ -123,4 +123,54 @@ describe("E1 ingest (F8: duplicates, reorder, replay, conflicts, gaps)", () => {
     expect(pix.status).toBe(200);
     expect(JSON.stringify(pix.body)).toContain(r.idNo);
   });
+
+  it("lists physical cards: a replacement keeps the card number, only the old card is blocked or replaced", async () => {
+    const r = sb.residents[41]!;
+    const cardNo = r.idNo; // the card number is the holder's ID number (spec §1)
+    const issued = (seq: number, cardSerial: string) =>
+      wireEvent(seq, {
+        type: "card.issued",
+        payload: {
+          cardNo,
+          cardSerial,
+          idNo: r.idNo,
+          name: r.name,
+          gender: r.gender,
+          birthDate: r.birthDate,
+          issuerOrgId: "410100000001",
+        },
+      });
+    const read = (seq: number, cardSerial: string) =>
+      wireEvent(seq, {
+        type: "card.read",
+        payload: { cardNo, cardSerial, purpose: "registration", genuine: true, hotlist: "clear" },
+      });
+    // A lost report without a serial blocks the card issued last under that number.
+    const lost = wireEvent(2, { type: "card.reported_lost", payload: { cardNo, reason: "lost" } });
+    const replaced = wireEvent(5, {
+      type: "card.replaced",
+      payload: { cardNo, cardSerial: "A0000001", newCardNo: cardNo, newCardSerial: "A0000002", reason: "lost" },
+    });
+    const out = (
+      await call(sb, "POST", E1, {
+        body: batch([
+          issued(1, "A0000001"),
+          lost,
+          read(3, "A0000001"),
+          issued(4, "A0000002"),
+          replaced,
+          read(6, "A0000002"),
+        ]),
+      })
+    ).body as unknown as Results;
+    expect(out.ackedThroughSeq).toBe(6);
+    expect(sb.hotlist.status(`${cardNo}#A0000001`)).toBe("replaced");
+    expect(sb.hotlist.status(`${cardNo}#A0000002`)).toBeUndefined();
+    expect(sb.hotlist.status(cardNo)).toBeUndefined();
+    // The lost card read before its replacement is flagged; the new card is not.
+    const flags = sb.db
+      .prepare("SELECT seq, flags FROM events WHERE terminal_id = 'T1' AND seq IN (3, 6) ORDER BY seq")
+      .all() as Array<{ seq: number; flags: string | null }>;
+    expect(flags.map((f) => f.flags)).toEqual([expect.stringContaining("read_while_blocked"), null]);
+  });
 });

@@ -5,6 +5,7 @@ export { type CrlInfo, parseCrl } from "./downlink/crl-parse.js";
 export { CrlStore, type StoredCrl } from "./downlink/crl-store.js";
 export { DEFAULT_FRESHNESS, type Freshness, type FreshnessPolicy, freshness } from "./downlink/freshness.js";
 export { Hotlist, type HotlistCheck, type HotlistRefreshResult, type HotlistState } from "./downlink/hotlist.js";
+export { hotlistKey, hotlistKeysFor } from "./downlink/hotlist-key.js";
 export {
   keyedVerifier,
   type ListSigner,

@@ -8,6 +8,7 @@ import {
   hotlistSnapshotSigningInput,
 } from "../platform/wire.js";
 import type { StoreContext } from "../store/context.js";
+import { hotlistKeysFor } from "./hotlist-key.js";
 import { type ListVerifier, verifyList } from "./list-signature.js";
 
 export interface HotlistCheck {
@@ -46,6 +47,16 @@ export class Hotlist {
       listVersion: this.ctx.meta.get<number>("hotlist.listVersion") ?? null,
       refreshedAt: this.ctx.meta.get<number>("hotlist.refreshedAt") ?? null,
     };
+  }
+
+  /** Checks one physical card: its `cardNo#cardSerial` entry, then a number-wide entry. */
+  checkCard(cardNo: string, cardSerial?: string): HotlistCheck {
+    let last: HotlistCheck | undefined;
+    for (const key of hotlistKeysFor(cardNo, cardSerial)) {
+      last = this.check(key);
+      if (last.listed) return last;
+    }
+    return last!;
   }
 
   check(cardKey: string): HotlistCheck {

@@ -3,6 +3,8 @@ import { z } from "zod";
 const cardNo = z.string().regex(/^[0-9A-Za-z]{6,32}$/, "card number: 6–32 letters or digits");
 const idNo = z.string().regex(/^\d{17}[\dX]$/, "ID number: 18 characters (GB 11643)");
 const fen = z.number().int();
+/** 发卡序列号 (element 10, ans 10): tells apart the physical cards that share one card number. */
+const cardSerial = z.string().regex(/^[0-9A-Za-z]{1,10}$/, "card issue serial: 1–10 letters or digits");
 
 /**
  * The one table of event types: each type's aggregate kind and its payload schema. The sync package
@@ -15,6 +17,7 @@ export const EVENT_TYPES = {
     summary: "A card was personalised and handed to the resident (feeds the platform EMPI, I3).",
     payload: z.object({
       cardNo,
+      cardSerial: cardSerial.optional(),
       idNo,
       name: z.string().min(1).max(30),
       gender: z.enum(["male", "female", "unknown"]),
@@ -33,6 +36,7 @@ export const EVENT_TYPES = {
     summary: "A card was read at a desk (registration, visit, settlement).",
     payload: z.object({
       cardNo,
+      cardSerial: cardSerial.optional(),
       purpose: z.enum(["registration", "visit", "settlement", "issuance", "other"]),
       genuine: z.boolean(),
       hotlist: z.enum(["clear", "listed", "unknown"]),
@@ -41,17 +45,23 @@ export const EVENT_TYPES = {
   "card.reported_lost": {
     aggregate: "card",
     summary: "The holder reported the card lost; the platform blocks it (hotlist).",
-    payload: z.object({ cardNo, reason: z.string().min(1).max(200) }),
+    payload: z.object({ cardNo, cardSerial: cardSerial.optional(), reason: z.string().min(1).max(200) }),
   },
   "card.unblocked": {
     aggregate: "card",
     summary: "A blocked card was found again and unblocked.",
-    payload: z.object({ cardNo, reason: z.string().min(1).max(200) }),
+    payload: z.object({ cardNo, cardSerial: cardSerial.optional(), reason: z.string().min(1).max(200) }),
   },
   "card.replaced": {
     aggregate: "card",
-    summary: "A card was replaced by a new one; the old number is listed as replaced.",
-    payload: z.object({ cardNo, newCardNo: cardNo, reason: z.string().min(1).max(200) }),
+    summary: "A card was replaced by a new one; the old card is listed as replaced.",
+    payload: z.object({
+      cardNo,
+      cardSerial: cardSerial.optional(),
+      newCardNo: cardNo,
+      newCardSerial: cardSerial.optional(),
+      reason: z.string().min(1).max(200),
+    }),
   },
   "card.pin_reset": {
     aggregate: "card",
