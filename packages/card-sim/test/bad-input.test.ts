@@ -149,6 +149,31 @@ describe("bad input gets the right status word and leaves the card unchanged", (
     await t.c("805E010007112233FF123456");
     await t.c("0020000003123456");
   });
+
+  it("vendor mode accepts what C1 builds send in plain; strict mode refuses it", async () => {
+    for (const mode of ["strict", "vendor"] as const) {
+      const { t } = await session(makeResidentImage({ seed: "bad-input-1", region: "410100", mode }));
+      await t.c("00A4000002DF02");
+      await t.c("00A4000002EF08");
+      await t.authUpdate("UK3DF02", 0x87);
+      const plainShot = `00DC000318${Buffer.from("流感疫苗").toString("hex").padEnd(40, "0")}20251001`;
+      expect(await t.cSw(plainShot)).toBe(mode === "vendor" ? 0x9000 : 0x6982);
+      await t.c("00A4000002DF03");
+      await t.c("00A4000002EF06");
+      await t.authUpdate("UK1DF03", 0x85);
+      expect(await t.cSw("84D2010400")).toBe(mode === "vendor" ? 0x9000 : 0x6987);
+    }
+  });
+
+  it("generated blocked states behave as blocked cards", async () => {
+    const appBlocked = inProcessDesk(makeResidentImage({ seed: "bad-input-2", state: "app-blocked" }), psam);
+    await appBlocked.terminal.startSession(appBlocked.card.atr());
+    expect(await appBlocked.terminal.cSw("00A4000002DF02")).toBe(0x6a81);
+    expect(await appBlocked.terminal.cSw("00A4000002DF01")).toBe(0x9000);
+    const blocked = inProcess(makeResidentImage({ seed: "bad-input-3", state: "blocked" }));
+    const t = new Terminal(blocked.transmit, blocked.transmit);
+    expect(await t.cSw("00A4000002DDF1")).toBe(0x6a81);
+  });
 });
 
 /** MAC by the SAM (after its 80 DE) over pad80(message), as in spec §4.5 step 4. */

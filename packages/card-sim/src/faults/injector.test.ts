@@ -39,6 +39,7 @@ describe("FaultInjector", () => {
 
   it("rejects malformed plans", () => {
     expect(() => new FaultInjector().set({ delayMs: -1 })).toThrow();
+    expect(() => new FaultInjector().set({ truncate: { atApdu: 1, keep: 0 } })).toThrow();
     expect(() => new FaultInjector().set({ bogus: 1 } as never)).toThrow();
   });
 });

@@ -27,11 +27,14 @@ export const faultPlanSchema = z
       .object({ atApdu: apduIndex, count: z.number().int().min(1).default(1) })
       .strict()
       .optional(),
-    /** Cut the response of APDU n to its first `keep` bytes (0 = empty frame). */
+    /**
+     * Cut the response of APDU n to its first `keep` bytes. At least 1: vpcd 0.8 takes an empty
+     * frame as no answer and the reader, with every client waiting on it, hangs.
+     */
     truncate: z
       .object({
         atApdu: apduIndex,
-        keep: z.number().int().min(0).default(1),
+        keep: z.number().int().min(1).default(1),
         count: z.number().int().min(1).default(1),
       })
       .strict()

@@ -82,6 +82,14 @@ export async function ensureStack(options: StackOptions): Promise<{ info: StackI
   if (running) return { info: running, started: false };
   const result = await stackCommand("start", options);
   const info = readStackInfo(options.dir);
-  if (!result.ok || !info) throw new Error(`cannot start the PC/SC test stack:\n${result.output}`);
+  if (!result.ok || !info) {
+    const reason =
+      result.output
+        .trim()
+        .split("\n")
+        .pop()
+        ?.replace(/^pcsc-stack: /, "") ?? "unknown reason";
+    throw new Error(`cannot start the PC/SC stack: ${reason}\n${result.output}`);
+  }
   return { info, started: true };
 }

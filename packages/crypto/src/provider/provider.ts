@@ -1,6 +1,5 @@
-import { RhcError } from "@rhc/errors";
-import { assertBlockMultiple, assertBytes, assertKey, assertLength, guard, invalidInput } from "../guards.js";
-import { padIso9797M2, unpadIso9797M2 } from "../padding.js";
+import { checkCipherOptions, withPadding } from "../block-cipher.js";
+import { assertBytes, assertKey, assertLength, guard, invalidInput } from "../guards.js";
 import { assertSm2PrivateKey, assertSm2PublicKey, computeZ, userIdBytes } from "../sm2/curve.js";
 import { normalizeSignature } from "../sm2/signature.js";
 import type { Sm3State } from "../sm3/sm3-js.js";
@@ -32,46 +31,17 @@ class GuardedSm3Hasher implements Sm3Hasher {
   }
 }
 
-function checkSm4Options(options: Sm4Options): { iv: Uint8Array | undefined; padded: boolean } {
-  if (typeof options !== "object" || options === null) throw invalidInput("SM4 options required");
-  const { mode, iv, padding = "none" } = options;
-  if (mode !== "ecb" && mode !== "cbc")
-    throw new RhcError("CRYPTO_UNSUPPORTED", { detail: `SM4 mode ${String(mode)}` });
-  if (padding !== "none" && padding !== "iso9797-m2") {
-    throw new RhcError("CRYPTO_UNSUPPORTED", { detail: `SM4 padding ${String(padding)}` });
-  }
-  if (mode === "cbc") {
-    if (iv === undefined) throw invalidInput("SM4-CBC needs a 16-byte IV");
-    assertLength(iv, SM4_BLOCK, "SM4 IV");
-  } else if (iv !== undefined) {
-    throw invalidInput("SM4-ECB takes no IV");
-  }
-  return { iv: mode === "cbc" ? iv : undefined, padded: padding === "iso9797-m2" };
-}
-
 function sm4Api(backend: SmBackend): Sm4Api {
+  const run = (encrypt: boolean, key: Uint8Array, data: Uint8Array, options: Sm4Options) => {
+    assertKey(key, [SM4_BLOCK], "SM4 key");
+    const checked = checkCipherOptions(options, SM4_BLOCK, "SM4");
+    return withPadding(encrypt, data, checked, SM4_BLOCK, (aligned) =>
+      guard("CRYPTO_INVALID_INPUT", "SM4", () => backend.sm4(encrypt, checked.mode, key, checked.iv, aligned), true),
+    );
+  };
   return {
-    encrypt(key, data, options) {
-      assertKey(key, [16], "SM4 key");
-      assertBytes(data, "data");
-      const { iv, padded } = checkSm4Options(options);
-      const input = padded ? padIso9797M2(data, SM4_BLOCK) : data;
-      assertBlockMultiple(input, SM4_BLOCK);
-      return guard("CRYPTO_INVALID_INPUT", "SM4 encrypt", () => backend.sm4(true, options.mode, key, iv, input), true);
-    },
-    decrypt(key, data, options) {
-      assertKey(key, [16], "SM4 key");
-      assertBytes(data, "data");
-      const { iv, padded } = checkSm4Options(options);
-      assertBlockMultiple(data, SM4_BLOCK);
-      const out = guard(
-        "CRYPTO_INVALID_INPUT",
-        "SM4 decrypt",
-        () => backend.sm4(false, options.mode, key, iv, data),
-        true,
-      );
-      return padded ? unpadIso9797M2(out, SM4_BLOCK) : out;
-    },
+    encrypt: (key, data, options) => run(true, key, data, options),
+    decrypt: (key, data, options) => run(false, key, data, options),
   };
 }
 

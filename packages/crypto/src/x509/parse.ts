@@ -150,14 +150,19 @@ function authorityKeyIdOf(value: Uint8Array): string | undefined {
 const certificateCache = new LruCache<ParsedCertificate>(64);
 const crlCache = new LruCache<ParsedCrl>(16);
 
-export function parseCertificate(input: Uint8Array): ParsedCertificate {
-  assertBytes(input, "certificate");
+function cached<T>(cache: LruCache<T>, input: Uint8Array, what: string, decode: (der: Uint8Array, fp: string) => T): T {
+  assertBytes(input, what);
   const fingerprint = sha256Hex(input);
-  const cached = certificateCache.get(fingerprint);
-  if (cached) return cached;
-  const parsed = decodeCertificate(input.slice(), fingerprint);
-  certificateCache.set(fingerprint, parsed);
+  let parsed = cache.get(fingerprint);
+  if (!parsed) {
+    parsed = decode(input.slice(), fingerprint); // a copy: the caller may reuse its buffer
+    cache.set(fingerprint, parsed);
+  }
   return parsed;
+}
+
+export function parseCertificate(input: Uint8Array): ParsedCertificate {
+  return cached(certificateCache, input, "certificate", decodeCertificate);
 }
 
 function decodeCertificate(der: Uint8Array, fingerprint: string): ParsedCertificate {
@@ -238,13 +243,7 @@ function crlEntry(entry: pkijs.RevokedCertificate): RevokedEntry {
 }
 
 export function parseCrl(input: Uint8Array): ParsedCrl {
-  assertBytes(input, "CRL");
-  const fingerprint = sha256Hex(input);
-  const cached = crlCache.get(fingerprint);
-  if (cached) return cached;
-  const parsed = decodeCrl(input.slice(), fingerprint);
-  crlCache.set(fingerprint, parsed);
-  return parsed;
+  return cached(crlCache, input, "CRL", decodeCrl);
 }
 
 function decodeCrl(der: Uint8Array, fingerprint: string): ParsedCrl {

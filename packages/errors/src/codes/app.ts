@@ -50,6 +50,49 @@ export const APP_ERRORS = {
     zh: "挂失名单已过期：请检查网络连接，待名单更新后重试。",
     en: "The lost-card list is out of date: check the network connection and retry after it updates.",
   },
+  CARD_NOT_BLANK: {
+    retriable: false,
+    http: 409,
+    zh: "发卡读卡器中的卡已个人化（或已发行）：请放入空白卡。已发行的卡不能再次写入。",
+    en: "The card in the issuer reader is already personalised (or issued): insert a blank card. An issued card cannot be written again.",
+  },
+  WRONG_CARD: {
+    retriable: false,
+    http: 409,
+    zh: "发卡读卡器中的卡不是居民健康卡空白卡（无法识别的卡或错误的卡片类型）：请取出并放入空白卡。",
+    en: "The card in the issuer reader is not a blank resident health card (unknown or wrong card type): remove it and insert a blank card.",
+  },
+  ISSUER_SAM_MISSING: {
+    retriable: true,
+    http: 503,
+    zh: "发卡 SAM 卡未插入或无法使用：请检查发卡 SAM 读卡器。",
+    en: "The issuer SAM is missing or unusable: check the issuer SAM reader.",
+  },
+  VERIFY_MISMATCH: {
+    retriable: false,
+    http: 422,
+    zh: "写卡后回读校验不一致：此卡作废，请放入废卡箱并重新制卡。",
+    en: "Read-back verification failed after personalisation: void this card, put it in the reject bin and issue again.",
+  },
+  PHOTO_INVALID: {
+    retriable: false,
+    http: 422,
+    zh: "照片无法处理：请提供 JPEG 或 PNG 格式的正面免冠照片。",
+    en: "The photo cannot be processed: provide a JPEG or PNG frontal portrait.",
+  },
+  CSV_INVALID: {
+    retriable: false,
+    http: 422,
+    zh: "导入文件格式错误：请使用模板中的列名并保存为 UTF-8 编码的 CSV 文件。",
+    en: "The import file is malformed: use the template's column names and save it as UTF-8 CSV.",
+  },
+  BATCH_BUSY: {
+    retriable: true,
+    http: 409,
+    zh: "另一批次正在制卡：请等待其完成或先暂停。",
+    en: "Another batch is being personalised: wait for it to finish or pause it first.",
+  },
+
   NOT_FOUND: {
     retriable: false,
     http: 404,

@@ -54,6 +54,9 @@ const KIND_OF_CLASS: Readonly<Record<CardKeyDef["class"], KeyKind>> = {
   read: "external-auth",
 };
 
+/** The COS key kind of a card key (what its WRITE KEY record must declare). */
+export const keyKindOf = (name: KeyName): KeyKind => KIND_OF_CLASS[CARD_KEYS[name].class];
+
 /** The key number of a card key inside its DF's key file (low 7 bits of its reference). */
 export const keyId = (name: KeyName): number => CARD_KEY_REFERENCES[name] & 0x7f;
 
@@ -71,7 +74,7 @@ function keySlots(owner: DfName | "MF"): KeySlot[] {
   const slots: KeySlot[] = [{ id: TRANSPORT_KEY_ID, kind: "transport", label: "transport key", maxTries: KEY_TRIES }];
   for (const key of Object.values(CARD_KEYS)) {
     if (key.df !== owner) continue;
-    slots.push({ id: keyId(key.name), kind: KIND_OF_CLASS[key.class], label: key.name, maxTries: KEY_TRIES });
+    slots.push({ id: keyId(key.name), kind: keyKindOf(key.name), label: key.name, maxTries: KEY_TRIES });
   }
   return slots.sort((a, b) => a.id - b.id);
 }

@@ -9,9 +9,10 @@ import { changeOrReloadPin, verify } from "../../cos/commands/pin.js";
 import { select } from "../../cos/commands/select.js";
 import { type CosCrypto, unpad80 } from "../../cos/crypto.js";
 import { type CommandHandler, Cos, ok } from "../../cos/engine.js";
-import { type DfLayout, df, ef, type KeyKind, MF_FID, pinCredential } from "../../cos/layout.js";
+import { type DfLayout, df, ef, MF_FID, pinCredential } from "../../cos/layout.js";
 import { type CosState, importState } from "../../cos/state.js";
 import { refuse, SW } from "../../cos/sw.js";
+import { keyKindOf } from "../resident/layout.js";
 
 /** SAM PIN [C]/[P] (spec §4.7): reference 00 in DF01, BCD, default 123456, 3 tries. */
 export const SAM_PIN_REF = 0x00;
@@ -57,15 +58,6 @@ const keyType = (usage: number) => usage & 0x1f;
 const TYPE_TRANSPORT = 9;
 /** Tries a key written by the ISAM gets on the card [P]. */
 export const WRAPPED_KEY_TRIES = 15;
-
-const KIND_OF_CLASS: Readonly<Record<string, KeyKind>> = {
-  "internal-auth": "internal-auth",
-  maintenance: "maintenance",
-  lock: "lock",
-  update: "external-auth",
-  erase: "external-auth",
-  read: "external-auth",
-};
 
 /**
  * The desk PSAM and the issuer ISAM (spec §7): files 0015/0016/DF01/001A–001C, PIN, 80 DE key
@@ -169,9 +161,8 @@ export class SamCard extends Cos {
       master.key,
       Array.from({ length: levels }, (_, i) => cmd.data.subarray(8 * i, 8 * i + 8)),
     );
-    const cls = CARD_KEYS[master.name as KeyName]?.class;
-    const kind = cls ? KIND_OF_CLASS[cls] : undefined;
-    if (!kind) refuse(SW.CONDITIONS_NOT_SATISFIED);
+    if (!(master.name in CARD_KEYS)) refuse(SW.CONDITIONS_NOT_SATISFIED);
+    const kind = keyKindOf(master.name as KeyName);
     const record = concatBytes(Uint8Array.of(KEY_TYPE_CODES[kind], WRAPPED_KEY_TRIES), cardKey);
     const cipher = this.crypto.encryptForSm(session.key, record);
     const macMessage = concatBytes(header, Uint8Array.of(cipher.length + 4), cipher);

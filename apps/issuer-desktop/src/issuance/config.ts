@@ -1,0 +1,83 @@
+import { RhcError } from "@rhc/errors";
+import { z } from "zod";
+
+/** The desk configuration (JSON file or `startIssuerServer` argument), validated at start. */
+export const IssuerConfigSchema = z
+  .object({
+    /** Where issuer.db (desk tables + sync store) lives. */
+    dataDir: z.string().min(1),
+    /** The desk's terminal id on the platform (event source, per-terminal seq). */
+    terminalId: z.string().min(1).max(32).default("ISSUER-01"),
+    centre: z
+      .object({
+        name: z.string().min(1).max(30),
+        /** Element 04 发卡机构代码 (cn 11 = up to 22 digits). */
+        issuerCode: z.string().regex(/^\d{1,22}$/),
+        /** Element 57 应用城市代码 (GB/T 2260, 6 digits); also the second key-diversification factor. */
+        cityCode: z.string().regex(/^\d{6}$/),
+        /** First 4 characters of element 10 发卡序列号; the desk appends a 6-digit counter. */
+        serialPrefix: z.string().regex(/^[0-9A-Z]{4}$/),
+        /** Issuing organisation id sent in `card.issued` (platform issuerOrgId). */
+        orgId: z.string().min(1).max(32),
+      })
+      .strict(),
+    card: z
+      .object({
+        validityYears: z.number().int().min(1).max(30).default(10),
+        /** [P] element 01 value set is not public. */
+        category: z.string().length(1).default("1"),
+        /** [P] element 02 value set is not public. */
+        specVersion: z.string().max(4).default("1.00"),
+      })
+      .strict()
+      .default({ validityYears: 10, category: "1", specVersion: "1.00" }),
+    /** Reader names (exact, or a prefix such as "Issuer Card Reader"). */
+    readers: z
+      .object({ issuerCard: z.string().min(1), issuerSam: z.string().min(1), staff: z.string().min(1) })
+      .strict()
+      .default({ issuerCard: "Issuer Card Reader", issuerSam: "Issuer SAM Reader", staff: "Staff Card Reader" }),
+    /** Issuer SAM PIN, from the environment in production (never written to the database or logs). */
+    samPin: z
+      .string()
+      .regex(/^\d{4,12}$/)
+      .default("123456"),
+    /** The regional platform (identity lookups, event delivery); token from the environment in production. */
+    platform: z
+      .object({ baseUrl: z.url(), token: z.string().min(1) })
+      .strict()
+      .optional(),
+    /**
+     * Trust for operator (staff CA card) logins: PEM files of the trust anchors, intermediates and
+     * CRLs. Revocation is required (crypto's STAFF_CARD_POLICY) unless `revocation: "optional"`.
+     */
+    staffTrust: z
+      .object({
+        anchors: z.array(z.string().min(1)).min(1),
+        intermediates: z.array(z.string().min(1)).default([]),
+        crls: z.array(z.string().min(1)).default([]),
+        revocation: z.enum(["required", "optional"]).default("required"),
+      })
+      .strict()
+      .optional(),
+    faceFont: z.object({ path: z.string(), family: z.string().optional() }).strict().optional(),
+    /** How often one batch row may meet a card failure before it is marked failed. */
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+    /** [P] card-number policy: the spec's citizen ID number, or an issuer sequence (see README). */
+    cardNumber: z.enum(["citizen-id", "issuer-sequence"]).default("citizen-id"),
+    host: z.string().default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(0),
+  })
+  .strict();
+
+export type IssuerConfigInput = z.input<typeof IssuerConfigSchema>;
+export type IssuerConfig = z.output<typeof IssuerConfigSchema>;
+
+export function parseConfig(input: unknown): IssuerConfig {
+  const parsed = IssuerConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new RhcError("CONFIG_INVALID", {
+      detail: parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; "),
+    });
+  }
+  return parsed.data;
+}

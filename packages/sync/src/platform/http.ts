@@ -1,0 +1,175 @@
+import { gzipSync } from "node:zlib";
+import { type ErrorCode, RhcError } from "@rhc/errors";
+import type { z } from "zod";
+import { problemSchema } from "./wire.js";
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpOptions {
+  baseUrl: string;
+  token: string;
+  fetch: FetchLike;
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export interface RequestSpec {
+  method: "GET" | "POST" | "PUT";
+  path: string;
+  body?: unknown;
+  /** Pre-serialised JSON body (batches are assembled from stored JSON texts). */
+  rawBody?: string;
+  gzip?: boolean;
+  headers?: Record<string, string>;
+  accept?: string;
+  signal?: AbortSignal;
+  maxResponseBytes?: number;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+  requestId: string | undefined;
+}
+
+/** HTTP status → error code for answers that are not the expected success. Data, not code. */
+const STATUS_CODES: ReadonlyArray<[(s: number) => boolean, ErrorCode]> = [
+  [(s) => s === 401 || s === 403, "PLATFORM_UNAUTHORIZED"],
+  [(s) => s === 429, "RATE_LIMITED"],
+  [(s) => s === 408 || s === 504, "PLATFORM_TIMEOUT"],
+  [(s) => s >= 500, "PLATFORM_ERROR"],
+  [(s) => s >= 400, "PLATFORM_REJECTED"],
+  [() => true, "PLATFORM_BAD_RESPONSE"],
+];
+
+/** Retry-After in milliseconds (delta-seconds or an HTTP date), undefined if absent or invalid. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const v = headers.get("retry-after");
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+async function readLimited(res: Response, limit: number): Promise<Uint8Array> {
+  const declared = Number(res.headers.get("content-length") ?? "NaN");
+  if (declared > limit) {
+    await res.body?.cancel();
+    throw new RhcError("PLATFORM_BAD_RESPONSE", { detail: `response of ${declared} bytes exceeds ${limit}` });
+  }
+  if (!res.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw new RhcError("PLATFORM_BAD_RESPONSE", { detail: `response exceeds ${limit} bytes` });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function networkError(err: unknown, spec: RequestSpec, timedOut: boolean): RhcError {
+  if (err instanceof RhcError) return err;
+  const detail = `${spec.method} ${spec.path}: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`;
+  return new RhcError(timedOut ? "PLATFORM_TIMEOUT" : "PLATFORM_UNREACHABLE", { detail, cause: err });
+}
+
+/** Sends one request; network failures, timeouts and oversized bodies become typed errors. */
+export async function send(options: HttpOptions, spec: RequestSpec): Promise<RawResponse> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${options.token}`,
+    accept: spec.accept ?? "application/json",
+    ...spec.headers,
+  };
+  let body: Uint8Array | undefined;
+  const text = spec.rawBody ?? (spec.body !== undefined ? JSON.stringify(spec.body) : undefined);
+  if (text !== undefined) {
+    headers["content-type"] = "application/json";
+    if (spec.gzip) {
+      body = gzipSync(text);
+      headers["content-encoding"] = "gzip";
+    } else body = Buffer.from(text);
+  }
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+  try {
+    const res = await options.fetch(options.baseUrl.replace(/\/$/, "") + spec.path, {
+      method: spec.method,
+      headers,
+      body: body as RequestInit["body"],
+      signal,
+    });
+    const bytes = await readLimited(res, spec.maxResponseBytes ?? options.maxResponseBytes);
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: bytes,
+      requestId: res.headers.get("x-request-id") ?? undefined,
+    };
+  } catch (err) {
+    throw networkError(err, spec, timeout.aborted);
+  }
+}
+
+function contentTypeIs(headers: Headers, accepted: readonly string[]): boolean {
+  const ct = (headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  return accepted.includes(ct);
+}
+
+const JSON_TYPES = ["application/json", "application/fhir+json", "application/problem+json"];
+
+/** Parses a JSON body against a schema; wrong type, bad JSON or a shape mismatch → PLATFORM_BAD_RESPONSE. */
+export function parseJson<S extends z.ZodType>(raw: RawResponse, schema: S, what: string): z.infer<S> {
+  if (!contentTypeIs(raw.headers, JSON_TYPES)) {
+    throw new RhcError("PLATFORM_BAD_RESPONSE", {
+      detail: `${what}: content-type ${raw.headers.get("content-type") ?? "(none)"} is not JSON`,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(raw.body).toString("utf8"));
+  } catch {
+    throw new RhcError("PLATFORM_BAD_RESPONSE", { detail: `${what}: body is not valid JSON` });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join(".")}: ${i.message}`)
+      .join("; ");
+    throw new RhcError("PLATFORM_BAD_RESPONSE", { detail: `${what}: ${issues}` });
+  }
+  return parsed.data;
+}
+
+export function isBinary(raw: RawResponse, types: readonly string[]): boolean {
+  return contentTypeIs(raw.headers, types);
+}
+
+/** Turns a non-success answer into the typed error, keeping the platform's problem details. */
+export function statusError(raw: RawResponse, what: string): RhcError {
+  let problem: z.infer<typeof problemSchema> = {};
+  try {
+    const parsed = problemSchema.safeParse(JSON.parse(Buffer.from(raw.body).toString("utf8")));
+    if (parsed.success) problem = parsed.data;
+  } catch {
+    // not JSON: the status alone decides
+  }
+  const code = STATUS_CODES.find(([test]) => test(raw.status))![1];
+  const data: Record<string, unknown> = { status: raw.status };
+  if (problem.code) data.platformCode = problem.code;
+  if (raw.requestId) data.requestId = raw.requestId;
+  const after = retryAfterMs(raw.headers);
+  if (after !== undefined) data.retryAfterMs = after;
+  return new RhcError(code, {
+    detail: `${what}: HTTP ${raw.status}${problem.detail ? ` ${problem.detail}` : ""}`,
+    data,
+  });
+}
