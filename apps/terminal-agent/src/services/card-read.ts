@@ -38,6 +38,8 @@ export type ReadPurpose = "registration" | "visit" | "settlement" | "issuance" |
 
 export interface CardReadResult {
   cardNo: string;
+  /** 发卡序列号: tells a replacement card from the card it replaced (same card number). */
+  cardSerial: string | null;
   authenticity: AuthenticityResult;
   hotlist: HotlistDecision;
   warnings: string[];
@@ -82,8 +84,9 @@ export class CardReadService {
     }
     return this.cards.withResident(async ({ card, reader }) => {
       const authenticity = await card.checkAuthenticity({ roots: this.cards.roots });
-      const { cardNumber: cardNo } = await card.readFile("DDF1/EF05", ["cardNumber"]);
-      const check = this.store.hotlist.check(cardNo);
+      const { cardNo, cardSerial } = await cardIdentity(card);
+      // The hotlist names physical cards (cardNo#issueSerial), so a replacement card stays usable.
+      const check = this.store.hotlist.checkCard(cardNo, cardSerial);
       const listVersions = {
         ...(check.listVersion !== null ? { hotlist: check.listVersion } : {}),
         crl: this.store.crl.versions(),
@@ -97,6 +100,7 @@ export class CardReadService {
           listVersions,
           payload: {
             cardNo,
+            ...(cardSerial ? { cardSerial } : {}),
             purpose,
             genuine: authenticity.genuine,
             hotlist: check.listed ? "listed" : check.listVersion === null ? "unknown" : "clear",
@@ -134,9 +138,18 @@ export class CardReadService {
       ];
       // Committed (WAL + synchronous=FULL) before the HIS sees the data.
       const event = record();
-      return { cardNo, authenticity, hotlist, warnings, sections: out, event };
+      return { cardNo, cardSerial: cardSerial ?? null, authenticity, hotlist, warnings, sections: out, event };
     });
   }
+}
+
+/** Card number (element 08) and issue serial (element 10): both free to read in DDF1/EF05. */
+export async function cardIdentity(
+  card: HealthCardSession,
+): Promise<{ cardNo: string; cardSerial: string | undefined }> {
+  const { cardNumber, issueSerial } = await card.readFile("DDF1/EF05", ["cardNumber", "issueSerial"]);
+  const serial = issueSerial.trim();
+  return { cardNo: cardNumber, cardSerial: /^[0-9A-Za-z]{1,10}$/.test(serial) ? serial : undefined };
 }
 
 export function describeAuthenticity(a: AuthenticityResult): string {

@@ -4,7 +4,7 @@ import type { SyncStore } from "@rhc/sync";
 import type { AgentAudit } from "../audit/agent-audit.js";
 import type { AgentConfig } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
-import { describeAuthenticity } from "./card-read.js";
+import { cardIdentity, describeAuthenticity } from "./card-read.js";
 import type { ClinicianService } from "./clinician.js";
 import type { DeskCards } from "./desk-cards.js";
 import { applyHotlistPolicy, maskCardNo } from "./hotlist-policy.js";
@@ -58,8 +58,8 @@ export class CardWriteService {
     try {
       return await this.cards.withResident(async ({ card, reader }) => {
         const authenticity = await card.checkAuthenticity({ roots: this.cards.roots });
-        const { cardNumber: cardNo } = await card.readFile("DDF1/EF05", ["cardNumber"]);
-        applyHotlistPolicy(this.store.hotlist.check(cardNo), this.policy.hotlist, cardNo);
+        const { cardNo, cardSerial } = await cardIdentity(card);
+        applyHotlistPolicy(this.store.hotlist.checkCard(cardNo, cardSerial), this.policy.hotlist, cardNo);
         if (!authenticity.genuine) {
           throw new RhcError("CARD_NOT_GENUINE", {
             detail: describeAuthenticity(authenticity),
@@ -67,7 +67,7 @@ export class CardWriteService {
           });
         }
         const result = await work(card);
-        const check = this.store.hotlist.check(cardNo);
+        const check = this.store.hotlist.checkCard(cardNo, cardSerial);
         const event = this.store.context.write("card write", () => {
           const appended = this.store.outbox.append({
             type: "record.written",

@@ -10,6 +10,7 @@ const checkResult = z.object({
 
 export const cardReadResponse = z.object({
   cardNo: z.string().describe("卡号 = the holder's ID number"),
+  cardSerial: z.string().nullable().describe("发卡序列号: which physical card (a replacement keeps the card number)"),
   authenticity: z.object({
     genuine: z.boolean(),
     checks: z.object({ internalAuthentication: checkResult, issuerCertificate: checkResult }),
