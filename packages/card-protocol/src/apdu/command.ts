@@ -56,20 +56,31 @@ export function encodeCommand(cmd: CommandApdu, options: { extended?: boolean } 
     throw malformed(`Le (Ne) must be 1..65536, got ${ne}`);
   }
   const extended = options.extended === true || nc > SHORT_MAX_NC || (ne !== undefined && ne > SHORT_MAX_NE);
-  const header = [cmd.cla, cmd.ins, cmd.p1, cmd.p2];
-  const out: number[] = [...header];
-  if (!extended) {
-    if (nc > 0) out.push(nc, ...(cmd.data ?? []));
-    if (ne !== undefined) out.push(ne === SHORT_MAX_NE ? 0 : ne);
-    return Uint8Array.from(out);
-  }
+  const data = cmd.data ?? new Uint8Array(0);
+  const lcBytes = nc === 0 ? 0 : extended ? 3 : 1;
+  const leBytes = ne === undefined ? 0 : extended ? (nc > 0 ? 2 : 3) : 1;
+  const out = new Uint8Array(4 + lcBytes + nc + leBytes);
+  out[0] = cmd.cla;
+  out[1] = cmd.ins;
+  out[2] = cmd.p1;
+  out[3] = cmd.p2;
+  let at = 4;
   if (nc > 0) {
-    out.push(0, (nc >> 8) & 0xff, nc & 0xff, ...(cmd.data ?? []));
-    if (ne !== undefined) out.push((ne >> 8) & 0xff, ne & 0xff);
-  } else if (ne !== undefined) {
-    out.push(0, (ne >> 8) & 0xff, ne & 0xff);
+    if (extended) {
+      out[at++] = 0;
+      out[at++] = (nc >> 8) & 0xff;
+    }
+    out[at++] = nc & 0xff;
+    out.set(data, at);
+    at += nc;
   }
-  return Uint8Array.from(out);
+  if (ne !== undefined) {
+    const value = extended ? (ne === EXTENDED_MAX ? 0 : ne) : ne === SHORT_MAX_NE ? 0 : ne;
+    if (extended && nc === 0) out[at++] = 0;
+    if (extended) out[at++] = (value >> 8) & 0xff;
+    out[at] = value & 0xff;
+  }
+  return out;
 }
 
 /** Decodes raw command bytes into their ISO 7816-3 case; anything inconsistent is rejected. */

@@ -20,7 +20,8 @@ export function parseResponse(bytes: Uint8Array): ResponseApdu {
   }
   const sw1 = bytes[bytes.length - 2]!;
   const sw2 = bytes[bytes.length - 1]!;
-  return { data: bytes.slice(0, -2), sw1, sw2, sw: (sw1 << 8) | sw2 };
+  // A view, not a copy: transports hand over a fresh buffer per response.
+  return { data: bytes.subarray(0, bytes.length - 2), sw1, sw2, sw: (sw1 << 8) | sw2 };
 }
 
 export function encodeResponse(data: Uint8Array | readonly number[], sw: number): Uint8Array {

@@ -29,6 +29,8 @@ export function decodeAns(bytes: Uint8Array, field: FieldName): string {
   let end = nul < 0 ? bytes.length : nul;
   while (end > 0 && bytes[end - 1] === 0x20) end--;
   const body = bytes.subarray(0, end);
+  // Fast path: codes, numbers and Latin text are ASCII, which GBK shares byte for byte.
+  if (body.every((b) => b < 0x80)) return String.fromCharCode(...body);
   let text: string;
   try {
     text = gbkDecoder.decode(body);

@@ -112,7 +112,9 @@ function schemeSam(master: Uint8Array, log: string[]): SamCryptoPort {
       log.push("mac");
       return sm4CbcMac(key, input).slice(0, 4);
     },
-    exclusive: (work) => work(),
+    exclusive(work) {
+      return work(this);
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { type CommandApdu, encodeCommand } from "../apdu/command.js";
 import { parseResponse, type ResponseApdu } from "../apdu/response.js";
 import type { SamKeyName } from "../health-card/keys.js";
 import type { CardConnection } from "../transport/types.js";
+import { watch } from "./watchdog.js";
 
 /** Secure messaging the `SecureMessaging` processor applies to a command (spec §4.5). */
 export interface SmRequest {
@@ -55,9 +56,9 @@ export class TransportProcessor implements ApduProcessor {
     const timeoutMs = this.options.timeoutMs;
     const pending = this.connection.transmit(raw);
     if (timeoutMs === undefined) return parseResponse(await pending);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    // One promise per APDU and a shared watchdog: this is the hot path of every card operation.
+    return new Promise<ResponseApdu>((resolve, reject) => {
+      const cancel = watch(timeoutMs, () => {
         this.mute = true;
         // Release the connection once the stuck call returns; disconnecting now could block.
         pending.then(
@@ -67,12 +68,21 @@ export class TransportProcessor implements ApduProcessor {
         reject(
           new RhcError("CARD_MUTE", { detail: `no answer within ${timeoutMs} ms from "${this.connection.reader}"` }),
         );
-      }, timeoutMs);
+      });
+      pending.then(
+        (response) => {
+          cancel();
+          try {
+            resolve(parseResponse(response));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        (error: unknown) => {
+          cancel();
+          reject(error);
+        },
+      );
     });
-    try {
-      return parseResponse(await Promise.race([pending, timeout]));
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }

@@ -13,19 +13,23 @@ export interface CardFactors {
   readonly cityF?: Uint8Array;
 }
 
-/**
- * What secure messaging needs from the SAM: the terminal never computes card keys itself, it asks
- * the SAM (`80 DE` derive, `80 FA` cipher/MAC) exactly as spec §4.5 describes.
- */
-export interface SamCryptoPort {
+/** The SAM operations secure messaging chains (spec §4.5). */
+export interface SamCryptoOps {
   /** `80 DE`: derive the card key (and the session key when a process factor is given). */
   derive(key: SamKeyName, factors: CardFactors, processFactor?: Uint8Array): Promise<void>;
   /** `80 FA 00 00`: SM4-ECB with the derived key; input a multiple of 16 bytes. */
   encrypt(block: Uint8Array): Promise<Uint8Array>;
   /** `80 FA 05 00` with a zero initial value: the 4-byte MAC over `input` (already padded). */
   mac(input: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
+ * What secure messaging needs from the SAM: the terminal never computes card keys itself, it asks
+ * the SAM (`80 DE` derive, `80 FA` cipher/MAC) exactly as spec §4.5 describes.
+ */
+export interface SamCryptoPort extends SamCryptoOps {
   /** Runs derive + cipher + MAC without another caller's SAM commands in between. */
-  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  exclusive<T>(work: (sam: SamCryptoOps) => Promise<T>): Promise<T>;
 }
 
 export const GET_CHALLENGE = { cla: 0x00, ins: 0x84, p1: 0x00, p2: 0x00, le: 8 } as const;
@@ -62,12 +66,13 @@ export class SecureMessaging implements ApduProcessor {
     if (challenge.data.length !== 8) {
       throw new RhcError("MALFORMED_RESPONSE", { detail: `challenge of ${challenge.data.length} bytes` });
     }
-    await this.sam.derive(sm.key, this.factors(), challenge.data);
-    const body =
-      sm.mode === "enc+mac" ? await this.sam.encrypt(pad80(concatBytes(Uint8Array.of(data.length), data))) : data;
-    const lc = body.length + 4;
-    const header = Uint8Array.of(plain.cla, plain.ins, plain.p1, plain.p2, lc);
-    const mac = await this.sam.mac(pad80(concatBytes(header, body)));
-    return this.next.send({ ...plain, data: concatBytes(body, mac) });
+    const protectedData = await this.sam.exclusive(async (sam) => {
+      await sam.derive(sm.key, this.factors(), challenge.data);
+      const body =
+        sm.mode === "enc+mac" ? await sam.encrypt(pad80(concatBytes(Uint8Array.of(data.length), data))) : data;
+      const header = Uint8Array.of(plain.cla, plain.ins, plain.p1, plain.p2, body.length + 4);
+      return concatBytes(body, await sam.mac(pad80(concatBytes(header, body))));
+    });
+    return this.next.send({ ...plain, data: protectedData });
   }
 }

@@ -3,7 +3,7 @@ import { triesLeft } from "../apdu/status-words.js";
 import { decodeCn } from "../codec/cn.js";
 import { SAM_KEYS, type SamKeyName } from "../health-card/keys.js";
 import { ApduChannel, type PipelineOptions } from "../pipeline/channel.js";
-import type { CardFactors, SamCryptoPort } from "../pipeline/secure-messaging.js";
+import type { CardFactors, SamCryptoOps, SamCryptoPort } from "../pipeline/secure-messaging.js";
 import type { CardConnection } from "../transport/types.js";
 import { concatBytes, toHex } from "../util/hex.js";
 import { OperationQueue } from "../util/operation-queue.js";
@@ -61,35 +61,15 @@ export class SamSession implements SamCryptoPort {
   private currentDf: "MF" | "DF01" | "unknown" = "unknown";
   private currentEf: number | undefined;
   private pinVerified = false;
-
+  /** Several card sessions may share one SAM: every operation runs alone (see `exclusive`). */
   private readonly queue = new OperationQueue();
+  private readonly ops: SamCryptoOps = {
+    derive: (key, factors, processFactor) => this.deriveKey(key, factors, processFactor),
+    encrypt: (block) => this.cipher(block),
+    mac: (input) => this.computeMac(input),
+  };
 
-  private constructor(readonly channel: ApduChannel) {
-    // Several card sessions may share one SAM: a derive and the cipher/MAC that use its key must
-    // not be separated by another caller's derive.
-    OperationQueue.serialize(this, this.queue, [
-      "file",
-      "publicInfo",
-      "terminalNumber",
-      "appInfo",
-      "issuerCertificate",
-      "samCertificate",
-      "verifyPin",
-      "changePin",
-      "pinState",
-      "derive",
-      "encrypt",
-      "mac",
-      "authCryptogram",
-      "internalAuthExpected",
-      "sm2Sign",
-    ]);
-  }
-
-  /** Runs `work` with the SAM to itself (SM: derive, encipher, MAC as one unit). */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return this.queue.run(work);
-  }
+  private constructor(readonly channel: ApduChannel) {}
 
   /** 6 APDUs: SELECT MF, SELECT 0015 + READ, SELECT 0016 + READ, SELECT DF01. */
   static async open(connection: CardConnection, options: SamSessionOptions = {}): Promise<SamSession> {
@@ -106,6 +86,14 @@ export class SamSession implements SamCryptoPort {
     return this.channel.connection.reader;
   }
 
+  /**
+   * Runs `work` with the SAM to itself: a derive must not be separated from the cipher/MAC that
+   * use its key by another caller's derive (secure messaging runs derive, encipher, MAC as one).
+   */
+  exclusive<T>(work: (sam: SamCryptoOps) => Promise<T>): Promise<T> {
+    return this.queue.run(() => work(this.ops));
+  }
+
   private async select(fid: number, context: string): Promise<void> {
     await this.channel.call({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: Uint8Array.of(fid >> 8, fid & 0xff) }, context);
   }
@@ -120,7 +108,7 @@ export class SamSession implements SamCryptoPort {
 
   /** Raw content of a SAM file (cached for the session). */
   file(file: SamFile): Promise<Uint8Array> {
-    return this.readFile(file);
+    return this.queue.run(() => this.readFile(file));
   }
 
   private async readFile(file: SamFile): Promise<Uint8Array> {
@@ -146,7 +134,7 @@ export class SamSession implements SamCryptoPort {
   // ---- information ----------------------------------------------------------------------------
 
   async publicInfo(): Promise<SamPublicInfo> {
-    const b = await this.readFile("publicInfo");
+    const b = await this.file("publicInfo");
     return {
       serial: toHex(b.subarray(0, 10)),
       version: b[10]!,
@@ -158,11 +146,11 @@ export class SamSession implements SamCryptoPort {
 
   /** Terminal number from EF0016: province ‖ city ‖ organisation ‖ serial(3), as 12 hex digits. */
   async terminalNumber(): Promise<string> {
-    return toHex(await this.readFile("terminal"));
+    return toHex(await this.file("terminal"));
   }
 
   async appInfo(): Promise<SamAppInfo> {
-    const b = await this.readFile("appInfo");
+    const b = await this.file("appInfo");
     const field = { key: "samAppInfo", zh: "SAM 应用信息", en: "SAM application info" };
     return {
       keyIndex: b[0]!,
@@ -175,12 +163,12 @@ export class SamSession implements SamCryptoPort {
 
   /** The issuer certificate (180 bytes, EF001B). */
   issuerCertificate(): Promise<Uint8Array> {
-    return this.readFile("issuerCertificate");
+    return this.file("issuerCertificate");
   }
 
   /** The SAM certificate (190 bytes, EF001C), written into every visit record this SAM signs. */
   samCertificate(): Promise<Uint8Array> {
-    return this.readFile("samCertificate");
+    return this.file("samCertificate");
   }
 
   // ---- PIN ------------------------------------------------------------------------------------
@@ -190,32 +178,38 @@ export class SamSession implements SamCryptoPort {
   }
 
   /** VERIFY `00 20 00 00 03 <BCD>` in DF01. Wrong PIN → PIN_INVALID {triesLeft}; blocked → PIN_BLOCKED. */
-  async verifyPin(pin: string): Promise<void> {
-    const data = encodePinBcd(pin);
-    await this.enterDf01();
-    const response = await this.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0, data });
-    if (response.sw !== 0x9000) throw pinError(response.sw, "SAM PIN");
-    this.pinVerified = true;
+  verifyPin(pin: string): Promise<void> {
+    return this.queue.run(async () => {
+      const data = encodePinBcd(pin);
+      await this.enterDf01();
+      const response = await this.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0, data });
+      if (response.sw !== 0x9000) throw pinError(response.sw, "SAM PIN");
+      this.pinVerified = true;
+    });
   }
 
   /** CHANGE PIN `80 5E 01 00 Lc old ‖ FF ‖ new`. */
-  async changePin(oldPin: string, newPin: string): Promise<void> {
-    const data = concatBytes(encodePinBcd(oldPin), Uint8Array.of(0xff), encodePinBcd(newPin));
-    await this.enterDf01();
-    const response = await this.channel.send({ cla: 0x80, ins: 0x5e, p1: 0x01, p2: 0x00, data });
-    if (response.sw !== 0x9000) throw pinError(response.sw, "SAM PIN change");
+  changePin(oldPin: string, newPin: string): Promise<void> {
+    return this.queue.run(async () => {
+      const data = concatBytes(encodePinBcd(oldPin), Uint8Array.of(0xff), encodePinBcd(newPin));
+      await this.enterDf01();
+      const response = await this.channel.send({ cla: 0x80, ins: 0x5e, p1: 0x01, p2: 0x00, data });
+      if (response.sw !== 0x9000) throw pinError(response.sw, "SAM PIN change");
+    });
   }
 
   /** PIN state without spending a try: ISO VERIFY without data (`00 20 00 00`). */
-  async pinState(): Promise<PinState> {
-    await this.enterDf01();
-    const { sw } = await this.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0 });
-    if (sw === 0x9000) return { state: "verified" };
-    if (sw === 0x6983) return { state: "blocked" };
-    const left = triesLeft(sw);
-    if (left === 0) return { state: "blocked" };
-    if (left !== undefined) return { state: "not-verified", triesLeft: left };
-    return this.pinVerified ? { state: "verified" } : { state: "unknown" };
+  pinState(): Promise<PinState> {
+    return this.queue.run(async () => {
+      await this.enterDf01();
+      const { sw } = await this.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0 });
+      if (sw === 0x9000) return { state: "verified" };
+      if (sw === 0x6983) return { state: "blocked" };
+      const left = triesLeft(sw);
+      if (left === 0) return { state: "blocked" };
+      if (left !== undefined) return { state: "not-verified", triesLeft: left };
+      return this.pinVerified ? { state: "verified" } : { state: "unknown" };
+    });
   }
 
   // ---- crypto for the user card (SamCryptoPort) -----------------------------------------------
@@ -231,7 +225,21 @@ export class SamSession implements SamCryptoPort {
   }
 
   /** `80 DE usage index Lc cardF [‖ cityF] [‖ processFactor]` (spec §4.3). */
-  async derive(key: SamKeyName, factors: CardFactors, processFactor?: Uint8Array): Promise<void> {
+  derive(key: SamKeyName, factors: CardFactors, processFactor?: Uint8Array): Promise<void> {
+    return this.queue.run(() => this.deriveKey(key, factors, processFactor));
+  }
+
+  /** `80 FA 00 00`: SM4-ECB of a multiple of 16 bytes with the derived key. */
+  encrypt(block: Uint8Array): Promise<Uint8Array> {
+    return this.queue.run(() => this.cipher(block));
+  }
+
+  /** `80 FA 05 00 Lc 00×16 ‖ input`: the 4-byte MAC with a zero initial value. */
+  mac(input: Uint8Array): Promise<Uint8Array> {
+    return this.queue.run(() => this.computeMac(input));
+  }
+
+  private async deriveKey(key: SamKeyName, factors: CardFactors, processFactor?: Uint8Array): Promise<void> {
     const def = SAM_KEYS[key];
     if (def.levels === 2 && !factors.cityF) {
       throw new RhcError("INTERNAL", { detail: `${key} needs the city factor (element 57) before derivation` });
@@ -247,8 +255,7 @@ export class SamSession implements SamCryptoPort {
     );
   }
 
-  /** `80 FA 00 00`: SM4-ECB of a multiple of 16 bytes with the derived key. */
-  async encrypt(block: Uint8Array): Promise<Uint8Array> {
+  private async cipher(block: Uint8Array): Promise<Uint8Array> {
     const out = await this.crypto({ cla: 0x80, ins: 0xfa, p1: 0x00, p2: 0x00, data: block }, "SAM cipher");
     if (out.length !== block.length) {
       throw new RhcError("MALFORMED_RESPONSE", {
@@ -258,8 +265,7 @@ export class SamSession implements SamCryptoPort {
     return out;
   }
 
-  /** `80 FA 05 00 Lc 00×16 ‖ input`: the 4-byte MAC with a zero initial value. */
-  async mac(input: Uint8Array): Promise<Uint8Array> {
+  private async computeMac(input: Uint8Array): Promise<Uint8Array> {
     const data = concatBytes(new Uint8Array(16), input);
     const out = await this.crypto({ cla: 0x80, ins: 0xfa, p1: 0x05, p2: 0x00, data }, "SAM MAC");
     if (out.length !== 4) throw new RhcError("MALFORMED_RESPONSE", { detail: `SAM MAC of ${out.length} bytes` });
@@ -270,34 +276,36 @@ export class SamSession implements SamCryptoPort {
    * The EXTERNAL AUTHENTICATE cryptogram for `key` (spec §4.4): derive with the card challenge,
    * encipher `p ‖ 00×8`, fold. 3 APDUs (derive, cipher, GET RESPONSE).
    */
-  async authCryptogram(
-    key: SamKeyName,
-    factors: CardFactors,
-    challenge: Uint8Array,
-    p: Uint8Array,
-  ): Promise<Uint8Array> {
-    await this.derive(key, factors, challenge);
-    return fold(await this.encrypt(concatBytes(p, new Uint8Array(8))));
+  authCryptogram(key: SamKeyName, factors: CardFactors, challenge: Uint8Array, p: Uint8Array): Promise<Uint8Array> {
+    return this.queue.run(async () => {
+      await this.deriveKey(key, factors, challenge);
+      return fold(await this.cipher(concatBytes(p, new Uint8Array(8))));
+    });
   }
 
   /**
    * [P] What a genuine card answers to INTERNAL AUTHENTICATE with `r` (spec §6.12): IRK derived
    * without a process factor, `SM4(r ‖ 00×8)`. 3 APDUs.
    */
-  async internalAuthExpected(factors: CardFactors, r: Uint8Array): Promise<Uint8Array> {
-    await this.derive("IRKDDF1", factors);
-    return this.encrypt(concatBytes(r, new Uint8Array(8)));
+  internalAuthExpected(factors: CardFactors, r: Uint8Array): Promise<Uint8Array> {
+    return this.queue.run(async () => {
+      await this.deriveKey("IRKDDF1", factors);
+      return this.cipher(concatBytes(r, new Uint8Array(8)));
+    });
   }
 
   /** [P] SM2 signature of an SM3 hash: `00 2A 9E 9A 20 hash 00` → r ‖ s (64 bytes). PIN required. */
-  async sm2Sign(hash: Uint8Array): Promise<Uint8Array> {
-    if (hash.length !== 32) throw new RhcError("INVALID_INPUT", { detail: `SM3 hash of ${hash.length} bytes` });
-    const sig = await this.crypto({ cla: 0x00, ins: 0x2a, p1: 0x9e, p2: 0x9a, data: hash, le: 256 }, "SAM SM2 sign");
-    if (sig.length !== 64) throw new RhcError("MALFORMED_RESPONSE", { detail: `SM2 signature of ${sig.length} bytes` });
-    return sig;
+  sm2Sign(hash: Uint8Array): Promise<Uint8Array> {
+    return this.queue.run(async () => {
+      if (hash.length !== 32) throw new RhcError("INVALID_INPUT", { detail: `SM3 hash of ${hash.length} bytes` });
+      const sig = await this.crypto({ cla: 0x00, ins: 0x2a, p1: 0x9e, p2: 0x9a, data: hash, le: 256 }, "SAM SM2 sign");
+      if (sig.length !== 64)
+        throw new RhcError("MALFORMED_RESPONSE", { detail: `SM2 signature of ${sig.length} bytes` });
+      return sig;
+    });
   }
 
-  async close(): Promise<void> {
-    await this.channel.connection.disconnect("leave");
+  close(): Promise<void> {
+    return this.queue.run(() => this.channel.connection.disconnect("leave"));
   }
 }

@@ -43,20 +43,13 @@ export class StaffCardSession {
   private cachedCertificate: Uint8Array | undefined;
   private verified = false;
 
+  /** One operation at a time: a PIN verify must not interleave with another caller's signature. */
+  private readonly queue = new OperationQueue();
+
   private constructor(
     readonly channel: ApduChannel,
     readonly profile: StaffCardProfile,
-  ) {
-    OperationQueue.serialize(this, new OperationQueue(), [
-      "certificate",
-      "verifyPin",
-      "pinState",
-      "changePin",
-      "unblockPin",
-      "signChallenge",
-      "signDigest",
-    ]);
-  }
+  ) {}
 
   static open(
     connection: CardConnection,
@@ -85,7 +78,11 @@ export class StaffCardSession {
   }
 
   /** The DER X.509 certificate: its length comes from the first DER header, then the rest is read. */
-  async certificate(): Promise<Uint8Array> {
+  certificate(): Promise<Uint8Array> {
+    return this.queue.run(() => this.certificateNow());
+  }
+
+  private async certificateNow(): Promise<Uint8Array> {
     if (this.cachedCertificate) return this.cachedCertificate;
     await this.select();
     const fid = this.profile.certificateFid;
@@ -123,7 +120,11 @@ export class StaffCardSession {
   }
 
   /** VERIFY: wrong PIN → PIN_INVALID {triesLeft}; last try failed or blocked → PIN_BLOCKED. */
-  async verifyPin(pin: string): Promise<void> {
+  verifyPin(pin: string): Promise<void> {
+    return this.queue.run(() => this.verifyPinNow(pin));
+  }
+
+  private async verifyPinNow(pin: string): Promise<void> {
     const data = this.pinBlock(pin, "PIN");
     await this.select();
     const { sw } = await this.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: this.profile.pinRef, data });
@@ -135,7 +136,11 @@ export class StaffCardSession {
   }
 
   /** Tries left without spending one (VERIFY without data). */
-  async pinState(): Promise<PinState> {
+  pinState(): Promise<PinState> {
+    return this.queue.run(() => this.pinStateNow());
+  }
+
+  private async pinStateNow(): Promise<PinState> {
     await this.select();
     const { sw } = await this.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: this.profile.pinRef });
     if (sw === 0x9000) return { state: "verified" };
@@ -146,7 +151,11 @@ export class StaffCardSession {
   }
 
   /** CHANGE REFERENCE DATA: old ‖ new. */
-  async changePin(oldPin: string, newPin: string): Promise<void> {
+  changePin(oldPin: string, newPin: string): Promise<void> {
+    return this.queue.run(() => this.changePinNow(oldPin, newPin));
+  }
+
+  private async changePinNow(oldPin: string, newPin: string): Promise<void> {
     const data = concatBytes(this.pinBlock(oldPin, "PIN"), this.pinBlock(newPin, "new PIN"));
     await this.select();
     const { sw } = await this.channel.send({ cla: 0, ins: 0x24, p1: 0, p2: this.profile.pinRef, data });
@@ -154,14 +163,22 @@ export class StaffCardSession {
   }
 
   /** RESET RETRY COUNTER with the PUK: PUK ‖ new PIN. */
-  async unblockPin(puk: string, newPin: string): Promise<void> {
+  unblockPin(puk: string, newPin: string): Promise<void> {
+    return this.queue.run(() => this.unblockPinNow(puk, newPin));
+  }
+
+  private async unblockPinNow(puk: string, newPin: string): Promise<void> {
     const data = concatBytes(this.pinBlock(puk, "PUK"), this.pinBlock(newPin, "new PIN"));
     await this.select();
     const { sw } = await this.channel.send({ cla: 0, ins: 0x2c, p1: 0, p2: this.profile.pinRef, data });
     if (sw !== 0x9000) throw pinError(sw, "staff card PUK");
   }
 
-  private async privateKeyOperation(command: Parameters<ApduChannel["call"]>[0], what: string): Promise<Uint8Array> {
+  private privateKeyOperation(command: Parameters<ApduChannel["call"]>[0], what: string): Promise<Uint8Array> {
+    return this.queue.run(() => this.privateKeyOperationNow(command, what));
+  }
+
+  private async privateKeyOperationNow(command: Parameters<ApduChannel["call"]>[0], what: string): Promise<Uint8Array> {
     if (!this.verified) throw new RhcError("PIN_INVALID", { detail: `${what} needs the staff PIN`, retriable: true });
     await this.select();
     const response = await this.channel.send(command);
@@ -176,7 +193,7 @@ export class StaffCardSession {
    */
   signChallenge(challenge: Uint8Array): Promise<Uint8Array> {
     if (challenge.length < 8 || challenge.length > 128) {
-      throw new RhcError("INVALID_INPUT", { detail: "a challenge has 8 to 128 bytes" });
+      return Promise.reject(new RhcError("INVALID_INPUT", { detail: "a challenge has 8 to 128 bytes" }));
     }
     return this.privateKeyOperation(
       { cla: 0, ins: 0x88, p1: 0, p2: 0, data: challenge, le: 256 },
@@ -189,8 +206,8 @@ export class StaffCardSession {
     return this.privateKeyOperation({ cla: 0, ins: 0x2a, p1: 0x9e, p2: 0x9a, data: input, le: 256 }, "staff signature");
   }
 
-  async close(): Promise<void> {
-    await this.channel.connection.disconnect("reset");
+  close(): Promise<void> {
+    return this.queue.run(() => this.channel.connection.disconnect("reset"));
   }
 }
 

@@ -256,10 +256,10 @@ class PcscConnection implements CardConnection {
     // Hot path: no copies, and a receive buffer sized for the command (the binding allocates it per call).
     const buffer = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
     const maxRecvLength = isExtended(command) ? MAX_RECV_EXTENDED : MAX_RECV_SHORT;
-    return this.card
-      .transmit(buffer, { maxRecvLength })
-      .then((response): Uint8Array | Promise<Uint8Array> => (response.length >= 2 ? response : this.empty(response)))
-      .catch((error: unknown) => this.failed(error));
+    return this.card.transmit(buffer, { maxRecvLength }).then(
+      (response): Uint8Array | Promise<Uint8Array> => (response.length >= 2 ? response : this.empty(response)),
+      (error: unknown) => this.failed(error),
+    );
   }
 
   /**
