@@ -19,9 +19,13 @@ describe("RhcError", () => {
 
   it("survives a trip through JSON (threads, processes, HTTP)", () => {
     const e = new RhcError("PIN_INVALID", { detail: "staff card", data: { triesLeft: 2 }, retriable: false });
-    const back = RhcError.fromProblem(JSON.parse(JSON.stringify(e)));
+    const json = JSON.parse(JSON.stringify(e));
+    expect(json.message).toBe(e.message); // printable text for loggers and test runners
+    expect(json.messages.zh).toContain("PIN");
+    const back = RhcError.fromProblem(json);
     expect(back).toBeInstanceOf(RhcError);
     expect(back).toMatchObject({ code: "PIN_INVALID", retriable: false, detail: "staff card", data: { triesLeft: 2 } });
+    expect(RhcError.fromProblem(e.toProblem())).toMatchObject({ code: "PIN_INVALID", retriable: false });
     expect(RhcError.fromProblem({ code: "NOT_A_CODE" })).toBeUndefined();
     expect(RhcError.fromProblem("x")).toBeUndefined();
   });

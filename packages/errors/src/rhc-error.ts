@@ -74,8 +74,13 @@ export class RhcError extends Error {
     return problem;
   }
 
-  toJSON(): RhcProblem {
-    return this.toProblem();
+  /**
+   * `JSON.stringify(error)`: the problem details, but with `message` as plain text (what loggers and
+   * test runners print) and both languages under `messages`. APIs send `toProblem()` instead.
+   */
+  toJSON(): Omit<RhcProblem, "message"> & { name: string; message: string; messages: LocalizedMessage } {
+    const { message, ...problem } = this.toProblem();
+    return { name: this.name, ...problem, message: this.message, messages: message };
   }
 
   /** Rebuilds an error that crossed a thread, process or HTTP boundary. */
