@@ -129,12 +129,6 @@ export const APP_ERRORS = {
     zh: "无法连接终端代理服务：请确认服务已启动（systemctl status rhc-agent）。",
     en: "The terminal agent service cannot be reached: check that it is running (systemctl status rhc-agent).",
   },
-  AUDIT_TAMPERED: {
-    retriable: false,
-    http: 500,
-    zh: "审计日志校验失败（记录被改动或缺失）：请立即通知信息安全负责人。",
-    en: "The audit log failed verification (an entry was changed or removed): notify the security officer now.",
-  },
   INTERNAL: {
     retriable: true,
     http: 500,
