@@ -38,7 +38,7 @@ export { makeStaffCardImage, type StaffImageOptions } from "./generator/staff.js
 export { CardHost } from "./host/card-host.js";
 export type { SlotStatus } from "./host/protocol.js";
 export { ImageCard } from "./image/image-card.js";
-export { cardFromImage, snapshotImage } from "./image/load.js";
+export { type CardBuildOptions, cardFromImage, seededChallenges, snapshotImage } from "./image/load.js";
 export {
   type CardImage,
   type CardProfile,

@@ -18,7 +18,12 @@ const isoTestOptions = z.object({ content: z.string().optional(), historical: z.
  * memory, or saved to `save` when given). Without an image the card is generated.
  */
 const imageRef = z.union([z.string().min(1), cardImageSchema]);
-const common = { image: imageRef.optional(), save: z.string().min(1).optional() };
+/** `challengeSeed`: deterministic GET CHALLENGE answers (see `CardBuildOptions`), e.g. for replays. */
+const common = {
+  image: imageRef.optional(),
+  save: z.string().min(1).optional(),
+  challengeSeed: z.string().min(1).optional(),
+};
 const residentOptions = z
   .object({
     ...common,
@@ -53,7 +58,7 @@ const samOptions = z
   .strict();
 const imageOptions = z.object({ image: imageRef, save: z.string().min(1).optional() }).strict();
 
-type Common = { image?: string | unknown; save?: string | undefined };
+type Common = { image?: string | unknown; save?: string | undefined; challengeSeed?: string | undefined };
 
 /** Resolves the image of a card spec: load a file, take it inline, or generate; where to save it. */
 function imageCard(options: Common, generate: () => unknown, profiles: readonly string[]): ImageCard {
@@ -69,7 +74,11 @@ function imageCard(options: Common, generate: () => unknown, profiles: readonly 
   if (!profiles.includes(image.profile)) {
     throw new RhcError("INVALID_INPUT", { detail: `image is a ${image.profile} card, expected ${profiles.join("/")}` });
   }
-  return new ImageCard(image, file);
+  return new ImageCard(
+    image,
+    file,
+    options.challengeSeed === undefined ? {} : { challengeSeed: options.challengeSeed },
+  );
 }
 
 /** Card types the host can create from a serialisable `CardSpec`. */

@@ -1,6 +1,6 @@
 import type { Cos } from "../cos/engine.js";
 import type { PowerEvent, SimCard } from "../sim-card.js";
-import { cardFromImage, snapshotImage } from "./load.js";
+import { type CardBuildOptions, cardFromImage, snapshotImage } from "./load.js";
 import type { CardImage } from "./schema.js";
 import { writeImage } from "./store.js";
 
@@ -16,9 +16,10 @@ export class ImageCard implements SimCard {
   constructor(
     image: CardImage,
     readonly file?: string,
+    options: CardBuildOptions = {},
   ) {
     this.current = image;
-    this.card = cardFromImage(image);
+    this.card = cardFromImage(image, undefined, options);
     if (file) {
       this.card.onPersist = () => {
         this.current = snapshotImage(this.current, this.card);

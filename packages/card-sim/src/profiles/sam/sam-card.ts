@@ -51,6 +51,8 @@ export interface SamCardOptions {
   sm2PrivateKey: Uint8Array;
   state?: CosState;
   historical?: Uint8Array;
+  /** Random source for GET CHALLENGE (default: true randomness). */
+  random?: (length: number) => Uint8Array;
 }
 
 /** Key type in the low 5 bits of a usage byte: 7 auth/encrypt, 8 MAC + encrypt, 9 key transport [P]. */
@@ -76,7 +78,15 @@ export class SamCard extends Cos {
   constructor(options: SamCardOptions) {
     const historical =
       options.historical ?? new Uint8Array(Buffer.from(options.kind === "isam" ? "RHC-ISAM" : "RHC-PSAM"));
-    super({ layout: SAM_LAYOUT, atr: buildT0Atr(historical), crypto: options.crypto }, SAM_COMMANDS);
+    super(
+      {
+        layout: SAM_LAYOUT,
+        atr: buildT0Atr(historical),
+        crypto: options.crypto,
+        ...(options.random ? { random: options.random } : {}),
+      },
+      SAM_COMMANDS,
+    );
     this.kind = options.kind;
     this.masters = options.masters;
     this.sm2PrivateKey = options.sm2PrivateKey;
