@@ -1,18 +1,18 @@
 // Personalisation per card through pcscd + vpcd (simulated blank card + ISAM): the desk's
-// personaliser (pipeline, SM, ISAM key wrap, data, DF03, ACTIVATE) vs the bare APDU script of the
-// same card replayed with raw transmits, alternating in the same run. Blank cards of the same seed
-// answer the same challenges, so the replay performs the same writes (its successes are reported).
+// personaliser (pipeline, SM, ISAM key wrap, data, photo, DF03, ACTIVATE) vs the bare APDU script
+// of the same writes replayed with the bare `smartcard` binding, card by card in the same run,
+// alternating which goes first.
+//
+// The baseline is only meaningful if the replay performs exactly the same work: every blank card
+// here has the same seed (same chip, same keys) and the same `challengeSeed` (card-sim option:
+// the same GET CHALLENGE answers), and both ISAMs are the same image. One personalisation is
+// recorded (commands and answers); every replay sends those bytes and must get every answer byte
+// for byte, and a last recorded personalisation must equal the first — otherwise the run fails.
+import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { report, stats } from "@rhc/benchmark";
-import {
-  type CardConnection,
-  type CardTransport,
-  cardAbsent,
-  cardPresent,
-  PcscTransport,
-  waitForReader,
-} from "@rhc/card-protocol";
-import { CardHost } from "@rhc/card-sim";
+import { cardAbsent, cardPresent, PcscTransport, waitForReader } from "@rhc/card-protocol";
+import { CardHost, makeIsamImage } from "@rhc/card-sim";
 import { ensureStack, stackCommand } from "@rhc/card-sim/testing";
 import { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
 import { parseConfig } from "../src/issuance/config.js";
@@ -21,85 +21,56 @@ import { normalizePhoto } from "../src/issuance/photo/normalize-photo.js";
 import { CardDictionaryCatalog } from "../src/issuance/resident/card-dictionary-catalog.js";
 import { portrait } from "../test/helpers/portrait.js";
 import { resident } from "../test/helpers/residents.js";
+import { assertSameScript, type Exchange, prepareReplay, RecordingTransport, replay } from "./apdu-script.js";
 
 const ROUNDS = Number(process.env.BENCH_CARDS ?? 12);
+const REGION = "410100";
 const stack = {
   dir: "/tmp/rhc-pcsc-issuer-bench",
   basePort: 40163,
   names: ["Issuer Card Reader", "Issuer SAM Reader", "Replay Card Reader", "Replay SAM Reader"],
   isolate: "auto" as const,
 };
+const pcscName = (role: string) => `${role} 00 00`;
 const { info, started } = await ensureStack(stack);
 process.env.PCSCLITE_CSOCK_NAME = info.socket;
-const port = (name: string) => info.readers.find((r) => r.name === `${name} 00 00`)!.port;
+const port = (role: string) => info.readers.find((r) => r.name === pcscName(role))!.port;
 const host = await CardHost.start();
 const transport = new PcscTransport();
+const recorder = new RecordingTransport(transport, (reader) => (reader.startsWith("Issuer SAM") ? "sam" : "card"));
 
-type Step = { to: "card" | "sam"; bytes: Uint8Array };
-let script: Step[] | undefined;
-let recording: Step[] = [];
+/** Same chip, same keys, same challenges: the card the recorded script was made for. */
+const blank = { type: "blank", options: { seed: "bench-card", region: REGION, challengeSeed: "bench-challenges" } };
+const isam = { type: "isam", options: { image: makeIsamImage({ region: REGION }), challengeSeed: "bench-isam" } };
 
-/** Records every command the personaliser sends, tagged with the reader it went to. */
-const recorder: CardTransport = {
-  kind: transport.kind,
-  listReaders: () => transport.listReaders(),
-  waitForChange: (since, options) => transport.waitForChange(since, options),
-  close: () => transport.close(),
-  async connect(reader, options) {
-    const conn = await transport.connect(reader, options);
-    const to = reader.startsWith("Issuer SAM") ? "sam" : "card";
-    const wrapped: CardConnection = {
-      get reader() {
-        return conn.reader;
-      },
-      get atr() {
-        return conn.atr;
-      },
-      get protocol() {
-        return conn.protocol;
-      },
-      get share() {
-        return conn.share;
-      },
-      get connected() {
-        return conn.connected;
-      },
-      transmit(bytes) {
-        recording.push({ to, bytes: bytes.slice() });
-        return conn.transmit(bytes);
-      },
-      disconnect: (d) => conn.disconnect(d),
-    };
-    return wrapped;
-  },
-};
-
-async function insertBlank(reader: string, seed: string) {
-  await host.insert(port(reader), { type: "blank", options: { seed, region: "410100" } });
-  await waitForReader(transport, `${reader} 00 00`, cardPresent);
+async function insertBlank(role: string) {
+  await host.insert(port(role), blank);
+  await waitForReader(transport, pcscName(role), cardPresent);
 }
-async function remove(reader: string) {
-  await host.remove(port(reader));
-  await waitForReader(transport, `${reader} 00 00`, cardAbsent);
+async function remove(role: string) {
+  await host.remove(port(role));
+  await waitForReader(transport, pcscName(role), cardAbsent);
 }
 
+const sc = createRequire(import.meta.url)("smartcard") as typeof import("smartcard");
+const ctx = new sc.Context();
 try {
-  await host.insert(port("Issuer SAM Reader"), { type: "isam", options: { region: "410100" } });
-  await host.insert(port("Replay SAM Reader"), { type: "isam", options: { region: "410100" } });
-  await waitForReader(transport, "Replay SAM Reader 00 00", cardPresent);
+  await host.insert(port("Issuer SAM Reader"), isam);
+  await host.insert(port("Replay SAM Reader"), isam);
+  await waitForReader(transport, pcscName("Replay SAM Reader"), cardPresent);
   const config = parseConfig({
     dataDir: "/tmp/rhc-issuer-bench-unused",
     centre: {
       name: "基准发卡中心",
       issuerCode: "41010000000",
-      cityCode: "410100",
+      cityCode: REGION,
       serialPrefix: "BN01",
       orgId: "bench",
     },
     readers: { issuerCard: "Issuer Card Reader", issuerSam: "Issuer SAM Reader", staff: "none" },
   });
   const personaliser = new PcscPersonaliser(config, recorder);
-  // The plan the workflow would build (validation included), with a real photo.
+  // The plan the workflow would build (validation included), with a real photo; fixed for the run.
   const photo = (await normalizePhoto(await portrait(400, 500))).jpeg;
   const holder = new CardDictionaryCatalog().normalize(resident(1));
   const plan = {
@@ -107,75 +78,102 @@ try {
     photo,
   };
 
-  const replaySam = await transport.connect("Replay SAM Reader 00 00", { share: "exclusive" });
-  await replaySam.transmit(Uint8Array.of(0x00, 0xa4, 0x00, 0x00, 0x02, 0xdf, 0x01));
-  await replaySam.transmit(Uint8Array.of(0x00, 0x20, 0x00, 0x00, 0x03, 0x12, 0x34, 0x56));
+  // The bare program: one context, the replay ISAM opened and PIN-verified once (as the desk's is).
+  const bareReader = (role: string) => ctx.listReaders().find((r) => r.name === pcscName(role))!;
+  const protocols = sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1;
+  const bareSam = await bareReader("Replay SAM Reader").connect(sc.SCARD_SHARE_EXCLUSIVE, protocols);
+  for (const apdu of ["00A4000002DF01", "0020000003123456"]) {
+    const sw = (await bareSam.transmit(Buffer.from(apdu, "hex"))).subarray(-2).toString("hex");
+    if (sw !== "9000") throw new Error(`replay ISAM ${apdu} → ${sw}`);
+  }
+  const replayCardReader = bareReader("Replay Card Reader");
+
+  let apdusPerCard = 0;
+  const personalise = async (record: boolean): Promise<{ ms: number; script: Exchange[] }> => {
+    await insertBlank("Issuer Card Reader");
+    recorder.recording = record;
+    const t = performance.now();
+    const out = await personaliser.personalise(plan);
+    const ms = performance.now() - t;
+    const script = recorder.restart();
+    recorder.recording = false;
+    await remove("Issuer Card Reader");
+    apdusPerCard = out.apduCount;
+    return { ms, script };
+  };
+
+  await personalise(false); // warm-up: opens the ISAM session (SELECT, PIN, certificate) once
+  const { script } = await personalise(true);
+  if (script.length !== apdusPerCard)
+    throw new Error(`recorded ${script.length} APDUs, personaliser counted ${apdusPerCard}`);
+  const steps = prepareReplay(script);
+
+  let replays = 0;
+  const replayOnce = async (): Promise<number> => {
+    await insertBlank("Replay Card Reader");
+    const t = performance.now();
+    const card = await replayCardReader.connect(sc.SCARD_SHARE_EXCLUSIVE, protocols);
+    const answers = await replay(steps, {
+      card: (c) => card.transmit(c),
+      sam: (c) => bareSam.transmit(c),
+    });
+    card.disconnect(sc.SCARD_LEAVE_CARD);
+    const ms = performance.now() - t;
+    await remove("Replay Card Reader");
+    // Outside the timing: the replay must have done exactly what the personaliser did.
+    assertSameScript(
+      script,
+      answers.map((response, i) => ({ to: steps[i]!.to, command: steps[i]!.command, response })),
+      `replay ${++replays}`,
+    );
+    return ms;
+  };
+  await replayOnce(); // warm-up of the bare side
 
   const measured: number[] = [];
   const baseline: number[] = [];
-  let apdus = 0;
-  let replayOk = 0;
-  let replayTotal = 0;
-  for (let i = 0; i <= ROUNDS; i++) {
-    const seed = `bench-${i}`;
-    const personalise = async () => {
-      await insertBlank("Issuer Card Reader", seed);
-      recording = [];
-      const t = performance.now();
-      const out = await personaliser.personalise(plan);
-      const ms = performance.now() - t;
-      await remove("Issuer Card Reader");
-      if (i === 0) return; // warm-up: opens the ISAM session (SELECT DF01, PIN) once
-      if (!script) script = recording;
-      apdus = out.apduCount;
-      measured.push(ms);
-    };
-    const replay = async () => {
-      if (!script) return;
-      await insertBlank("Replay Card Reader", seed);
-      const card = await transport.connect("Replay Card Reader 00 00", { share: "exclusive" });
-      const t = performance.now();
-      for (const step of script) {
-        const answer = await (step.to === "sam" ? replaySam : card).transmit(step.bytes);
-        const sw1 = answer[answer.length - 2]!;
-        replayTotal++;
-        if (sw1 === 0x90 || sw1 === 0x61) replayOk++;
-      }
-      baseline.push(performance.now() - t);
-      await card.disconnect("leave");
-      await remove("Replay Card Reader");
-    };
+  for (let i = 0; i < ROUNDS; i++) {
     // Alternate the order so machine noise hits both sides alike.
     if (i % 2 === 0) {
-      await personalise();
-      await replay();
+      measured.push((await personalise(false)).ms);
+      baseline.push(await replayOnce());
     } else {
-      await replay();
-      await personalise();
+      baseline.push(await replayOnce());
+      measured.push((await personalise(false)).ms);
     }
   }
-  await replaySam.disconnect("leave");
+  // The personaliser is deterministic too: a last recorded run equals the replayed script.
+  assertSameScript(script, (await personalise(true)).script, "second recording");
+
+  bareSam.disconnect(sc.SCARD_LEAVE_CARD);
   await personaliser.close();
   const m = stats(measured);
   const b = stats(baseline);
+  const perApdu = (ms: number) => Math.round((ms / apdusPerCard) * 1000 * 10) / 10;
   report({
     name: "issuer-desktop.personalise-ms",
     unit: "ms",
     value: m.median,
     baseline: b.median,
     samples: m.count,
-    note: "ms per card: desk personaliser (keys, data, photo, DF03, ACTIVATE) vs raw replay of its APDU script; goal ratio ≤ 1.2",
+    note: "ms per card: desk personaliser (keys, data, photo, DF03, ACTIVATE) vs the same APDU script replayed byte for byte (same answers) by the bare binding; goal ratio ≤ 1.2",
     details: {
-      apdusPerCard: apdus,
-      scriptApdus: script?.length ?? 0,
+      apdusPerCard,
+      cardApdus: script.filter((e) => e.to === "card").length,
+      samApdus: script.filter((e) => e.to === "sam").length,
       cardsPerHour: Math.round(3_600_000 / m.median),
       replayCardsPerHour: Math.round(3_600_000 / b.median),
-      replaySuccessRate: replayTotal ? replayOk / replayTotal : 0,
+      replaysIdentical: `${replays}/${replays}`,
+      usPerApdu: perApdu(m.median),
+      replayUsPerApdu: perApdu(b.median),
+      min: m.min,
       p90: m.p90,
+      replayMin: b.min,
       replayP90: b.p90,
     },
   });
 } finally {
+  ctx.close();
   await transport.close();
   await host.terminate();
   if (started) await stackCommand("stop", stack);

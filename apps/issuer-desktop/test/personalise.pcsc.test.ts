@@ -1,3 +1,14 @@
+import {
+  elementsOf,
+  encodePhoto,
+  encodeTlvFile,
+  FILES,
+  type FileId,
+  fileDef,
+  fromHex,
+  toHex,
+} from "@rhc/card-protocol";
+import { type CosState, makeBlankImage, makeResidentImage } from "@rhc/card-sim";
 import { TestDesk } from "@rhc/card-sim/testing";
 import { isRhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +43,31 @@ afterAll(async () => {
   dir.remove();
 });
 
+const imagePath = (file: FileId) =>
+  `3F00/DDF1/${fileDef(file).df === "DDF1" ? "" : `${fileDef(file).df}/`}${file.slice(-4)}`;
+
+/**
+ * What a blank card of `seed` must hold once personalised with `values` and `photo`: the keys of
+ * the generated card of the same seed (transport keys erased), every TLV file written in full,
+ * the photo, DF03 index flags free, lifecycle operational; everything else as the factory left it.
+ */
+function expectedCard(seed: string, values: Record<string, unknown>, photo: Uint8Array): CosState {
+  const state = structuredClone(makeBlankImage({ seed, region: "410100" }).cos);
+  state.lifecycle = "operational";
+  state.keys = makeResidentImage({ seed, region: "410100" }).cos.keys;
+  for (const def of FILES.filter((f) => f.structure === "tlv-records")) {
+    const keys = new Set(elementsOf(def.id).map((e) => e.key));
+    const own = Object.fromEntries(Object.entries(values).filter(([k]) => keys.has(k)));
+    state.files[imagePath(def.id)] = { records: encodeTlvFile(def.id, own as never).map((r) => toHex(r)) };
+  }
+  const stored = new Uint8Array(fileDef("DDF1/EF07").size!);
+  stored.set(encodePhoto(photo));
+  state.files[imagePath("DDF1/EF07")] = { data: toHex(stored) };
+  state.files[imagePath("DF03/EF05")] = { records: ["FF", "FF", "FF"] };
+  state.files[imagePath("DF03/EF06")] = { records: ["FF", "FF", "FF", "FF", "FF"] };
+  return state;
+}
+
 describe("personalisation through pcscd (blank card + ISAM)", () => {
   it("personalises a blank card, reads everything back and refuses it afterwards as not blank", async () => {
     expect(await port.probe()).toEqual({ kind: "absent" });
@@ -53,6 +89,24 @@ describe("personalisation through pcscd (blank card + ISAM)", () => {
     );
     expect(parts.store.outbox.depth()).toBe(1);
     parts.store.close();
+    await desk.remove("issuerCard");
+  });
+
+  it("leaves on the card exactly the plan: every key, record, photo byte and index flag", async () => {
+    const seed = "issuer-pcsc-image";
+    await desk.insert("issuerCard", { type: "blank", options: { seed, region: "410100" } });
+    const parts = deskParts(dir.path, port);
+    const photo = await normalizePhoto(await portrait(240, 300));
+    const { plan } = parts.workflow.prepare(resident(14), photo.jpeg);
+    parts.store.close();
+    await port.personalise(plan);
+    const isam = (await desk.host.control(desk.port("issuerSam"), "image")) as { cos: CosState };
+    const issuerCertificate = (isam.cos.files["3F00/DF01/001B"] as { data: string }).data;
+    const card = (await desk.host.control(desk.port("issuerCard"), "image")) as { cos: CosState };
+    const values = { ...plan.elements, issuerCertificate: fromHex(issuerCertificate) };
+    expect(card.cos).toEqual(expectedCard(seed, values, plan.photo));
+    const check = await port.verify(plan);
+    expect(check.mismatches).toEqual([]);
     await desk.remove("issuerCard");
   });
 
