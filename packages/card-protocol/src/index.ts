@@ -112,6 +112,7 @@ export {
   type SamKeyName,
   STK_OF_DF,
 } from "./health-card/keys.js";
+export { CardNavigator } from "./health-card/navigator.js";
 export {
   PROJECT_RECORD_SIGNATURE,
   type RecordSignatureInput,

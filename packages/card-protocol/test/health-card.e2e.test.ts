@@ -37,12 +37,12 @@ async function open(options: { mode?: "strict" | "lenient"; trace?: TraceBuffer 
 }
 
 describe("HealthCardSession through pcscd", () => {
-  it("reads identity with 27 card APDUs and 3 SAM APDUs, then everything else", async () => {
+  it("reads identity with 27 card APDUs and 2 SAM APDUs, then everything else", async () => {
     const { sam, session, close } = await open();
     const samBefore = sam.channel.apduCount;
     const identity = await session.readIdentity();
     expect(session.apduCount).toBe(27);
-    expect(sam.channel.apduCount - samBefore).toBe(3);
+    expect(sam.channel.apduCount - samBefore).toBe(2);
     expect(identity.holder).toMatchObject({
       name: card.person.name,
       sex: card.person.sex,

@@ -43,6 +43,24 @@ describe("PcscTransport through pcscd + vpcd", () => {
     await conn.disconnect();
   });
 
+  it("receives extended-length answers whole and sends Buffer and Uint8Array commands alike", async () => {
+    const content = "0123456789".repeat(60);
+    await desk.insert("staff", { type: "iso-test", options: { content } });
+    const conn = await desk.transport.connect(desk.readerName("staff"));
+    expect(parseResponse(await conn.transmit(Buffer.from(SELECT_APP))).sw).toBe(0x9000);
+    expect(parseResponse(await conn.transmit(fromHex("00A40000020101"))).sw).toBe(0x9000);
+    // Le 600 needs the extended form, and a receive buffer larger than a short APDU's 258 bytes.
+    const read = parseResponse(await conn.transmit(encodeCommand({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 600 })));
+    expect(read.sw).toBe(0x9000);
+    expect(Buffer.from(read.data).toString()).toBe(content);
+    // A command that is a view into a larger buffer goes out as its own bytes only.
+    const framed = new Uint8Array(12);
+    framed.set(fromHex("00B0000004"), 3);
+    expect(Buffer.from(parseResponse(await conn.transmit(framed.subarray(3, 8))).data).toString()).toBe("0123");
+    await conn.disconnect();
+    await desk.remove("staff");
+  });
+
   it("sees the removal, fails a connection to the empty reader and works again after re-insertion", async () => {
     const reader = desk.readerName("resident");
     const conn = await desk.transport.connect(reader);

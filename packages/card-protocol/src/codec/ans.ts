@@ -24,14 +24,24 @@ export function encodeAns(text: string, length: number, field: FieldName): Uint8
  * with spaces) and an all-0xFF field is an unwritten one.
  */
 export function decodeAns(bytes: Uint8Array, field: FieldName): string {
-  if (bytes.every((b) => b === 0xff)) return "";
-  const nul = bytes.indexOf(0);
-  let end = nul < 0 ? bytes.length : nul;
-  while (end > 0 && bytes[end - 1] === 0x20) end--;
-  const body = bytes.subarray(0, end);
+  return decodeAnsAt(bytes, 0, bytes.length, field);
+}
+
+/**
+ * `decodeAns` of bytes[start, end) without a view per field: record layouts decode a hundred
+ * fields per record, most of them empty (a leading 0x00, or all 0xFF), which cost one look.
+ */
+export function decodeAnsAt(bytes: Uint8Array, start: number, end: number, field: FieldName): string {
+  if (start >= end || bytes[start] === 0 || allBytes(bytes, start, end, 0xff)) return "";
+  let last = start;
+  while (last < end && bytes[last] !== 0) last++;
+  while (last > start && bytes[last - 1] === 0x20) last--;
   // Fast path: codes, numbers and Latin text are ASCII, which GBK shares byte for byte.
-  if (body.every((b) => b < 0x80)) return String.fromCharCode(...body);
-  let text: string;
+  let text = "";
+  let i = start;
+  for (; i < last && bytes[i]! < 0x80; i++) text += String.fromCharCode(bytes[i]!);
+  if (i === last) return text;
+  const body = bytes.subarray(start, last);
   try {
     text = gbkDecoder.decode(body);
   } catch {
@@ -40,4 +50,9 @@ export function decodeAns(bytes: Uint8Array, field: FieldName): string {
   // Node's ICU decoder silently drops some invalid bytes (0xFF), so insist on an exact round trip.
   if (!bytesEqual(new Uint8Array(iconv.encode(text, "gbk")), body)) throw cardDataInvalid(field, "not valid GBK text");
   return text;
+}
+
+function allBytes(bytes: Uint8Array, start: number, end: number, value: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== value) return false;
+  return true;
 }

@@ -18,23 +18,34 @@ export function encodeCn(digits: string, length: number, field: FieldName): Uint
   return out;
 }
 
-/** Reads `cn` digits, dropping the trailing F padding. A digit after an F, or A–E, is an error. */
+/**
+ * Reads `cn` digits, dropping the trailing F padding. A digit after an F, or A–E, is an error.
+ * (Index loop, no per-byte arrays: a visit record holds some hundred of these fields.)
+ */
 export function decodeCn(bytes: Uint8Array, field: FieldName): string {
+  return decodeCnAt(bytes, 0, bytes.length, field);
+}
+
+/** `decodeCn` of bytes[start, end), without a view per field (record layouts). */
+export function decodeCnAt(bytes: Uint8Array, start: number, end: number, field: FieldName): string {
   let digits = "";
   let padded = false;
-  for (const byte of bytes) {
-    for (const nibble of [byte >> 4, byte & 0x0f]) {
-      if (nibble === 0x0f) {
-        padded = true;
-      } else if (nibble > 9 || padded) {
-        throw cardDataInvalid(field, `not compressed numeric: ${Buffer.from(bytes).toString("hex").toUpperCase()}`);
-      } else {
-        digits += String(nibble);
-      }
+  for (let i = start * 2; i < end * 2; i++) {
+    const byte = bytes[i >> 1]!;
+    const nibble = i & 1 ? byte & 0x0f : byte >> 4;
+    if (nibble === 0x0f) {
+      padded = true;
+    } else if (nibble > 9 || padded) {
+      const hex = Buffer.from(bytes.subarray(start, end)).toString("hex").toUpperCase();
+      throw cardDataInvalid(field, `not compressed numeric: ${hex}`);
+    } else {
+      digits += DIGIT_CHARS[nibble];
     }
   }
   return digits;
 }
+
+const DIGIT_CHARS = "0123456789";
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();

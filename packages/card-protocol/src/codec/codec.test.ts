@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../util/hex.js";
 import { decodeAns, encodeAns } from "./ans.js";
 import { decodeCn, encodeCn, isValidDate, isValidDateTime } from "./cn.js";
-import { decodeField, encodeField, type FieldSpec } from "./field.js";
+import { decodeField, decodeFieldAt, encodeField, type FieldSpec } from "./field.js";
 import { citizenIdCheckDigit, citizenIdProblem, isValidCitizenId, withCitizenIdCheckDigit } from "./gb11643.js";
 import { F_PADDED_NUMERIC, ZERO_FILLED_NUMERIC } from "./numeric.js";
 import { decodeTlvRecord, encodeTlvRecord } from "./tlv-record.js";
@@ -184,6 +184,40 @@ describe("field encode/decode by kind", () => {
       expect(() => encodeField(spec, value), `${spec.kind} ${String(value)}`).toThrow(
         expect.objectContaining({ code: "FIELD_INVALID", data: { field: "f" } }),
       );
+    }
+  });
+
+  it("decodes a field in place inside a record exactly as a copy of its bytes, errors included", () => {
+    const cases: [FieldSpec, string][] = [
+      [field("text", "ans", 6), "D5C5C8FD2020"],
+      [field("text", "ans", 4), "41004242"],
+      [field("text", "ans", 3), "FFFFFF"],
+      [field("text", "ans", 3), "000000"],
+      [field("text", "ans", 3), "41FF42"],
+      [field("digits", "cn", 3), "123FFF"],
+      [field("digits", "cn", 2), "1F2F"],
+      [field("date", "cn", 4), "00000000"],
+      [field("date", "cn", 4), "FFFFFFFF"],
+      [field("date", "cn", 4), "20240315"],
+      [field("money", "cn", 5), "0000123456"],
+      [field("number", "cn", 2), "FFFF"],
+      [field("flag", "b", 1), "01"],
+      [field("bytes", "b", 3), "010203"],
+    ];
+    const outcome = (decode: () => unknown) => {
+      try {
+        return { value: decode() };
+      } catch (error) {
+        return { error: (error as { code: string; detail: string }).detail };
+      }
+    };
+    for (const [spec, hex] of cases) {
+      // Neighbours that would change the answer if a decoder looked past its field.
+      const record = fromHex(`3132${hex}4142`);
+      expect(
+        outcome(() => decodeFieldAt(spec, record, 2)),
+        `${spec.kind} ${hex}`,
+      ).toEqual(outcome(() => decodeField(spec, fromHex(hex))));
     }
   });
 

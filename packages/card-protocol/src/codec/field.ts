@@ -1,5 +1,5 @@
-import { decodeAns, encodeAns } from "./ans.js";
-import { decodeCn, encodeCn, isValidDate, isValidDateTime } from "./cn.js";
+import { decodeAnsAt, encodeAns } from "./ans.js";
+import { decodeCnAt, encodeCn, isValidDate, isValidDateTime } from "./cn.js";
 import { cardDataInvalid, type FieldName, fieldInvalid } from "./field-error.js";
 import { citizenIdProblem } from "./gb11643.js";
 import { type NumericCnRule, ZERO_FILLED_NUMERIC } from "./numeric.js";
@@ -123,7 +123,10 @@ export function encodeField(spec: FieldSpec, value: AnyFieldValue, options: Code
   }
 }
 
-const allZero = (bytes: Uint8Array) => bytes.every((b) => b === 0);
+function allZero(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
 
 /**
  * Decodes one field read from the card. Only the storage format is enforced here (GBK text, BCD
@@ -132,21 +135,35 @@ const allZero = (bytes: Uint8Array) => bytes.every((b) => b === 0);
  */
 export function decodeField(spec: FieldSpec, bytes: Uint8Array, options: CodecOptions = {}): AnyFieldValue {
   if (bytes.length !== spec.length) throw cardDataInvalid(spec, `${bytes.length} bytes instead of ${spec.length}`);
+  return decodeFieldAt(spec, bytes, 0, options);
+}
+
+/**
+ * `decodeField` of the spec.length bytes at `offset` (the caller checked they exist): a record
+ * layout decodes every field in place, with a view only where a decoder needs one.
+ */
+export function decodeFieldAt(
+  spec: FieldSpec,
+  bytes: Uint8Array,
+  offset: number,
+  options: CodecOptions = {},
+): AnyFieldValue {
+  const end = offset + spec.length;
   switch (spec.kind) {
     case "text":
-      return decodeAns(bytes, spec);
+      return decodeAnsAt(bytes, offset, end, spec);
     case "digits":
-      return decodeCn(bytes, spec);
+      return decodeCnAt(bytes, offset, end, spec);
     case "date":
     case "datetime":
-      return allZero(bytes) ? "" : decodeCn(bytes, spec);
+      return allZero(bytes, offset, end) ? "" : decodeCnAt(bytes, offset, end, spec);
     case "number":
     case "money":
-      return (options.numeric ?? ZERO_FILLED_NUMERIC).decode(bytes, spec);
+      return (options.numeric ?? ZERO_FILLED_NUMERIC).decode(bytes.subarray(offset, end), spec);
     case "byte":
     case "flag":
-      return bytes[spec.length - 1]!;
+      return bytes[end - 1]!;
     case "bytes":
-      return bytes.slice();
+      return bytes.slice(offset, end);
   }
 }

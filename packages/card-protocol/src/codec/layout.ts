@@ -2,7 +2,7 @@ import { RhcError } from "@rhc/errors";
 import {
   type AnyFieldValue,
   type CodecOptions,
-  decodeField,
+  decodeFieldAt,
   encodeField,
   type FieldKind,
   type FieldSpec,
@@ -75,7 +75,7 @@ export function decodeLayout<F extends LayoutField>(
   const out: Record<string, AnyFieldValue> = {};
   for (const field of layout.fields) {
     if (field.offset + field.length > bytes.length) break;
-    out[field.key] = decodeField(field, bytes.subarray(field.offset, field.offset + field.length), options);
+    out[field.key] = decodeFieldAt(field, bytes, field.offset, options);
   }
   return out as LayoutValues<F>;
 }

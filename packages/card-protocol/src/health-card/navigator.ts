@@ -5,7 +5,7 @@ import type { PipelineCommand } from "../pipeline/processor.js";
 import { type CardFactors, GET_CHALLENGE } from "../pipeline/secure-messaging.js";
 import type { SamSession } from "../sam/sam-session.js";
 import { concatBytes } from "../util/hex.js";
-import { DFS, type DfName, type FileId, fileDef } from "./files.js";
+import { DFS, type DfName, type FileId, fileDef, MF_FID } from "./files.js";
 import {
   CARD_KEY_REFERENCES,
   EXTERNAL_AUTH_TRAILER,
@@ -53,7 +53,23 @@ export class CardNavigator {
     }
   }
 
-  /** 0 APDUs when already there; 1 from DDF1 or a sibling DF; 2 from elsewhere. */
+  /** SELECT MF (the MF's own keys, e.g. in personalisation): 0 APDUs when already there, else 1. */
+  async selectMf(): Promise<void> {
+    if (this.df === "MF") return;
+    await this.select(MF_FID, "SELECT MF");
+    this.enter("MF");
+  }
+
+  private enter(df: DfName | "MF"): void {
+    this.df = df;
+    this.ef = undefined;
+    this.authenticated.clear();
+  }
+
+  /**
+   * 0 APDUs when already there; 1 from the parent, a child or a sibling DF (spec §5.3 rule 2:
+   * SELECT by FID searches children, parent and siblings); 2 from elsewhere.
+   */
   async selectDf(df: DfName): Promise<void> {
     if (this.df === df) return;
     const target = DFS[df];
@@ -61,9 +77,7 @@ export class CardNavigator {
       await this.select(DFS.DDF1.fid, "SELECT DDF1");
     }
     await this.select(target.fid, `SELECT ${df}`);
-    this.df = df;
-    this.ef = undefined;
-    this.authenticated.clear();
+    this.enter(df);
   }
 
   /** Selects the file's DF if needed, then the EF if it is not the current one. */
@@ -77,8 +91,8 @@ export class CardNavigator {
 
   /**
    * EXTERNAL AUTHENTICATE with `key` in the current DF unless already done (spec §4.4): card GET
-   * CHALLENGE, SAM derive + cipher (+ GET RESPONSE), card `00 82 00 ref 11 crypt ‖ P ‖ 01`.
-   * 5 APDUs. One challenge serves update keys too: the card only checks the cryptogram, and the
+   * CHALLENGE, SAM derive + cipher, card `00 82 00 ref 11 crypt ‖ P ‖ 01`: 4 APDUs (5 with a SAM
+   * that answers 61xx + GET RESPONSE). One challenge serves update keys too: the card only checks the cryptogram, and the
    * challenge inside the session key is what makes it fresh.
    */
   async authenticate(key: KeyName): Promise<void> {

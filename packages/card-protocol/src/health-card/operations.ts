@@ -265,7 +265,7 @@ export class CardOperations {
 
   /**
    * Writes the given elements of a TLV file, each as one UPDATE RECORD with the file's SM (enc+mac:
-   * 7 APDUs per element; plain: 1), after the update key's authentication. Every value is
+   * 5 APDUs per element; plain: 1), after the update key's authentication. Every value is
    * validated before the first APDU; absent keys are left unchanged.
    */
   async writeFile<F extends TlvFileId>(file: F, values: Partial<FileElements<F>>): Promise<void> {
@@ -623,7 +623,7 @@ export class CardOperations {
 
   /**
    * [P] INTERNAL AUTHENTICATE (spec §6.12): the card answers a random R with its IRK; the SAM
-   * recomputes the answer. 2 card APDUs (+ SELECT DDF1 if elsewhere), 3 SAM APDUs.
+   * recomputes the answer. 2 card APDUs (+ SELECT DDF1 if elsewhere), 2 SAM APDUs.
    */
   async internalAuthenticate(): Promise<boolean> {
     await this.learn({ city: true });
@@ -640,7 +640,7 @@ export class CardOperations {
   /**
    * [P] Ends personalisation: ACTIVATE FILE on DDF1 with a MAC under STKDDF1 (spec §6.15 step 7);
    * afterwards DDF1 EF05/EF06 are write-protected. In DDF1: 2 card APDUs (GET CHALLENGE,
-   * ACTIVATE FILE) and 3 SAM APDUs (derive, MAC, GET RESPONSE).
+   * ACTIVATE FILE) and 2 SAM APDUs (derive, MAC).
    */
   async lockPersonalData(): Promise<void> {
     await this.learn({ city: true });
@@ -656,7 +656,7 @@ export class CardOperations {
    * issuer certificate (element 05) verified against `roots`. The result says which checks passed;
    * a card pulled or a dead service is thrown, not reported as "not genuine".
    * From a fresh session: 5 card APDUs (SELECT DDF1, SELECT EF05, 3 READ RECORD) + 1 INTERNAL
-   * AUTHENTICATE, and 3 SAM APDUs.
+   * AUTHENTICATE, and 2 SAM APDUs.
    */
   async checkAuthenticity(options: { roots: readonly TrustedRoot[]; at?: string }): Promise<AuthenticityResult> {
     const issuer = await this.readFile("DDF1/EF05", ["issuerCode", "issuerCertificate", "cityCode"]);

@@ -84,7 +84,7 @@ describe("HealthCardSession reads (spec §6.2, §6.3)", () => {
     expect(identity.holder).toEqual(HOLDER);
     expect(identity.issuer).toMatchObject({ ...ISSUER, issuerCertificate: ISSUER.issuerCertificate });
     expect(identity.contact).toEqual(CONTACT);
-    // 27 card APDUs (GET CHALLENGE + EXTERNAL AUTHENTICATE) + 3 SAM APDUs (derive, cipher, GET RESPONSE).
+    // 27 card APDUs (GET CHALLENGE + EXTERNAL AUTHENTICATE) + 2 SAM APDUs (derive, cipher with Le).
     expect(session.apduCount).toBe(27);
     // The SAM derived RK1DDF1 with both factors and the challenge (spec §6.3 step 3).
     expect(samCard.log.filter((l) => l.startsWith("80"))).toEqual(["80DE", "80FA"]);
@@ -165,15 +165,13 @@ describe("HealthCardSession writes (spec §6.4–§6.6)", () => {
     await session.writeFile("DF01/EF05", { address1: "郑州市金水路1号" });
     // 3 to learn cityF, 2 SELECTs, 2 for authentication (GET CHALLENGE + EXTERNAL AUTH), 2 for the SM write.
     expect(session.apduCount).toBe(9);
+    // SAM: derive + cryptogram, then derive + encipher + MAC, each answered at once (Le sent).
     expect(samCard.log.filter((l) => l.startsWith("80") || l === "00C0")).toEqual([
       "80DE",
       "80FA",
-      "00C0",
       "80DE",
       "80FA",
-      "00C0",
       "80FA",
-      "00C0",
     ]);
     card.assertDone();
   });

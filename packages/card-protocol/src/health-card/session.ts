@@ -73,7 +73,7 @@ export class HealthCardSession {
 
   /**
    * Writes the given elements of a TLV file, each as one UPDATE RECORD with the file's SM (enc+mac:
-   * 2 card + 5 SAM APDUs per element; plain: 1), after the update key's authentication. Every
+   * 2 card + 3 SAM APDUs per element; plain: 1), after the update key's authentication. Every
    * value is validated before the first APDU; absent keys are left unchanged.
    */
   writeFile<F extends TlvFileId>(file: F, values: Partial<FileElements<F>>): Promise<void> {
@@ -181,7 +181,7 @@ export class HealthCardSession {
 
   /**
    * [P] INTERNAL AUTHENTICATE (spec §6.12): the card answers a random R with its IRK; the SAM
-   * recomputes the answer. 1 card APDU (+ SELECT DDF1 if elsewhere), 3 SAM APDUs.
+   * recomputes the answer. 1 card APDU (+ SELECT DDF1 if elsewhere), 2 SAM APDUs.
    */
   internalAuthenticate(): Promise<boolean> {
     return this.run((ops) => ops.internalAuthenticate());

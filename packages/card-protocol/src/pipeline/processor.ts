@@ -40,23 +40,37 @@ export class TransportProcessor implements ApduProcessor {
   /** Number of APDUs transmitted so far. */
   count = 0;
   private mute = false;
+  private readonly encoding: { extended: boolean };
 
   constructor(
     readonly connection: CardConnection,
     private readonly options: TransportProcessorOptions = {},
-  ) {}
+  ) {
+    this.encoding = { extended: options.extended === true };
+  }
 
-  async send(command: PipelineCommand): Promise<ResponseApdu> {
-    if (command.sm) {
-      throw new RhcError("INTERNAL", { detail: "a secure-messaging command reached the transport unprotected" });
+  /**
+   * The hot path of every card operation: deliberately not `async` (that would wrap the answer in
+   * one more promise and cost extra microtask turns per APDU); one promise per APDU and a shared
+   * watchdog instead of a timer.
+   */
+  send(command: PipelineCommand): Promise<ResponseApdu> {
+    let pending: Promise<Uint8Array>;
+    try {
+      if (command.sm) {
+        throw new RhcError("INTERNAL", { detail: "a secure-messaging command reached the transport unprotected" });
+      }
+      if (this.mute) {
+        throw new RhcError("CARD_MUTE", { detail: `card in "${this.connection.reader}" stopped answering` });
+      }
+      const raw = encodeCommand(command, this.encoding);
+      this.count++;
+      pending = this.connection.transmit(raw);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (this.mute) throw new RhcError("CARD_MUTE", { detail: `card in "${this.connection.reader}" stopped answering` });
-    const raw = encodeCommand(command, { extended: this.options.extended === true });
-    this.count++;
     const timeoutMs = this.options.timeoutMs;
-    const pending = this.connection.transmit(raw);
-    if (timeoutMs === undefined) return parseResponse(await pending);
-    // One promise per APDU and a shared watchdog: this is the hot path of every card operation.
+    if (timeoutMs === undefined) return pending.then(parseResponse);
     return new Promise<ResponseApdu>((resolve, reject) => {
       const cancel = watch(timeoutMs, () => {
         this.mute = true;

@@ -4,7 +4,7 @@ import { swError } from "../apdu/status-words.js";
 import type { SamKeyName } from "../health-card/keys.js";
 import { concatBytes } from "../util/hex.js";
 import { pad80 } from "../util/pad.js";
-import type { ApduProcessor, PipelineCommand } from "./processor.js";
+import type { ApduProcessor, PipelineCommand, SmRequest } from "./processor.js";
 
 /** The diversification factors of the card in the reader (spec §4.3). */
 export interface CardFactors {
@@ -43,7 +43,7 @@ export function smLc(dataLength: number, mode: "mac" | "enc+mac"): number {
  * Secure messaging (spec §4.5): for a command carrying `sm`, fetch a fresh card challenge, have
  * the SAM derive the DF's STK session key from it, encipher `Lp ‖ data ‖ 80…` (enc+mac), MAC
  * `pad80(header ‖ Lc' ‖ body)` with a zero IV, and send `body ‖ MAC4`.
- * APDUs: 5 for MAC only, 7 with encryption (SAM replies come via 61xx/GET RESPONSE).
+ * APDUs: 4 for MAC only, 5 with encryption (6 / 7 with a SAM that answers 61xx + GET RESPONSE).
  */
 export class SecureMessaging implements ApduProcessor {
   constructor(
@@ -52,9 +52,13 @@ export class SecureMessaging implements ApduProcessor {
     private readonly factors: () => CardFactors,
   ) {}
 
-  async send(command: PipelineCommand): Promise<ResponseApdu> {
-    const { sm, ...plain } = command;
-    if (!sm) return this.next.send(command);
+  /** Plain commands pass straight through (not `async`: no extra promise on their path). */
+  send(command: PipelineCommand): Promise<ResponseApdu> {
+    return command.sm ? this.protect(command, command.sm) : this.next.send(command);
+  }
+
+  private async protect(command: PipelineCommand, sm: SmRequest): Promise<ResponseApdu> {
+    const { sm: _sm, ...plain } = command;
     const data = plain.data ?? new Uint8Array(0);
     if (sm.mode === "enc+mac" && data.length > 0xff) {
       throw new RhcError("MALFORMED_COMMAND", {

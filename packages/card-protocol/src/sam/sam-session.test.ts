@@ -66,11 +66,11 @@ describe("SamSession", () => {
     const factors = { cardF: fromHex("0102030405060708"), cityF: fromHex("3431303030303030") };
     const { sam, session } = await open([
       ["80DE473118 0102030405060708 3431303030303030 A1A2A3A4A5A6A7A8", "9000"],
-      ["80FA000010 1122334455667788 0000000000000000", "6110"],
+      // Le asks for the answer at once; a T=0 SAM answers 61xx anyway and gets its GET RESPONSE.
+      ["80FA000010 1122334455667788 0000000000000000 10", "6110"],
       ["00C0000010", "C5CCB7E32D31BDF20887A8E55C4A899D 9000"],
       ["80DE280310 0102030405060708 A1A2A3A4A5A6A7A8", "9000"],
-      [`80FA050020 ${"00".repeat(16)} 84D20104048000000000000000000000`, "6104"],
-      ["00C0000004", "1F9E7623 9000"],
+      [`80FA050020 ${"00".repeat(16)} 84D20104048000000000000000000000 04`, "1F9E7623 9000"],
       [`002A9E9A20 ${"AB".repeat(32)} 00`, "6140"],
       ["00C0000040", `${"11".repeat(64)}9000`],
     ]);
@@ -84,6 +84,24 @@ describe("SamSession", () => {
     await session.derive("STKDF01", factors, fromHex("A1A2A3A4A5A6A7A8"));
     expect(toHex(await session.mac(fromHex("84D20104048000000000000000000000")))).toBe("1F9E7623");
     expect(await session.sm2Sign(new Uint8Array(32).fill(0xab))).toHaveLength(64);
+    sam.assertDone();
+  });
+
+  it("falls back to case 3 (61xx + GET RESPONSE) for the session once a SAM refuses Le", async () => {
+    const factors = { cardF: fromHex("0102030405060708") };
+    const { sam, session } = await open([
+      ["80DE280310 0102030405060708 A1A2A3A4A5A6A7A8", "9000"],
+      [`80FA050020 ${"00".repeat(16)} 84D20104048000000000000000000000 04`, "6700"],
+      [`80FA050020 ${"00".repeat(16)} 84D20104048000000000000000000000`, "6104"],
+      ["00C0000004", "1F9E7623 9000"],
+      ["80FA000010 1122334455667788 0000000000000000", "6110"],
+      ["00C0000010", "C5CCB7E32D31BDF20887A8E55C4A899D 9000"],
+    ]);
+    await session.derive("STKDF01", factors, fromHex("A1A2A3A4A5A6A7A8"));
+    expect(toHex(await session.mac(fromHex("84D20104048000000000000000000000")))).toBe("1F9E7623");
+    expect(toHex(await session.encrypt(fromHex("11223344556677880000000000000000")))).toBe(
+      "C5CCB7E32D31BDF20887A8E55C4A899D",
+    );
     sam.assertDone();
   });
 

@@ -23,6 +23,18 @@ export type SamFile = keyof typeof SAM_FILES;
 const MF = 0x3f00;
 const DF01 = 0xdf01;
 
+type SamCommand = Parameters<ApduChannel["send"]>[0];
+
+/**
+ * The cipher/MAC commands ask for their answer with Le (ISO case 4): a SAM that answers directly
+ * saves the GET RESPONSE of every cryptogram, ciphertext and MAC; one that answers 61xx anyway
+ * (T=0) gets its GET RESPONSE from the pipeline as before. This strips Le again for a SAM that
+ * refuses case 4.
+ */
+function withoutLe({ le: _le, ...command }: SamCommand): SamCommand {
+  return command;
+}
+
 /** EF0015: SAM public information. */
 export interface SamPublicInfo {
   /** 10-byte SAM serial number, hex. */
@@ -61,6 +73,8 @@ export class SamSession implements SamCryptoPort {
   private currentDf: "MF" | "DF01" | "unknown" = "unknown";
   private currentEf: number | undefined;
   private pinVerified = false;
+  /** Set once the SAM refused a cipher/MAC command carrying Le (see `crypto`). */
+  private caseThreeOnly = false;
   /** Several card sessions may share one SAM: every operation runs alone (see `exclusive`). */
   private readonly queue = new OperationQueue();
   private readonly ops: SamCryptoOps = {
@@ -214,9 +228,14 @@ export class SamSession implements SamCryptoPort {
 
   // ---- crypto for the user card (SamCryptoPort) -----------------------------------------------
 
-  private async crypto(command: Parameters<ApduChannel["send"]>[0], context: string): Promise<Uint8Array> {
+  private async crypto(command: SamCommand, context: string): Promise<Uint8Array> {
     await this.enterDf01();
-    const response = await this.channel.send(command);
+    let response = await this.channel.send(this.caseThreeOnly ? withoutLe(command) : command);
+    if (response.sw === 0x6700 && command.le !== undefined && !this.caseThreeOnly) {
+      // A SAM that refuses Le on these commands: from now on the T=0 way (61xx + GET RESPONSE).
+      this.caseThreeOnly = true;
+      response = await this.channel.send(withoutLe(command));
+    }
     if (response.sw === 0x6982 && !this.pinVerified) {
       throw new RhcError("SAM_PIN_REQUIRED", { sw: response.sw, detail: context });
     }
@@ -256,7 +275,10 @@ export class SamSession implements SamCryptoPort {
   }
 
   private async cipher(block: Uint8Array): Promise<Uint8Array> {
-    const out = await this.crypto({ cla: 0x80, ins: 0xfa, p1: 0x00, p2: 0x00, data: block }, "SAM cipher");
+    const out = await this.crypto(
+      { cla: 0x80, ins: 0xfa, p1: 0x00, p2: 0x00, data: block, le: block.length },
+      "SAM cipher",
+    );
     if (out.length !== block.length) {
       throw new RhcError("MALFORMED_RESPONSE", {
         detail: `SAM cipher returned ${out.length} of ${block.length} bytes`,
@@ -267,14 +289,14 @@ export class SamSession implements SamCryptoPort {
 
   private async computeMac(input: Uint8Array): Promise<Uint8Array> {
     const data = concatBytes(new Uint8Array(16), input);
-    const out = await this.crypto({ cla: 0x80, ins: 0xfa, p1: 0x05, p2: 0x00, data }, "SAM MAC");
+    const out = await this.crypto({ cla: 0x80, ins: 0xfa, p1: 0x05, p2: 0x00, data, le: 4 }, "SAM MAC");
     if (out.length !== 4) throw new RhcError("MALFORMED_RESPONSE", { detail: `SAM MAC of ${out.length} bytes` });
     return out;
   }
 
   /**
    * The EXTERNAL AUTHENTICATE cryptogram for `key` (spec §4.4): derive with the card challenge,
-   * encipher `p ‖ 00×8`, fold. 3 APDUs (derive, cipher, GET RESPONSE).
+   * encipher `p ‖ 00×8`, fold. 2 APDUs (derive, cipher; + GET RESPONSE from a SAM answering 61xx).
    */
   authCryptogram(key: SamKeyName, factors: CardFactors, challenge: Uint8Array, p: Uint8Array): Promise<Uint8Array> {
     return this.queue.run(async () => {
@@ -285,7 +307,7 @@ export class SamSession implements SamCryptoPort {
 
   /**
    * [P] What a genuine card answers to INTERNAL AUTHENTICATE with `r` (spec §6.12): IRK derived
-   * without a process factor, `SM4(r ‖ 00×8)`. 3 APDUs.
+   * without a process factor, `SM4(r ‖ 00×8)`. 2 APDUs (+ GET RESPONSE from a 61xx SAM).
    */
   internalAuthExpected(factors: CardFactors, r: Uint8Array): Promise<Uint8Array> {
     return this.queue.run(async () => {

@@ -13,8 +13,9 @@ import { concatBytes, fromHex, toHex } from "../util/hex.js";
 
 /**
  * A SAM for unit tests of session logic: it computes with the project key scheme like the SAM
- * simulator of spec §7.3 (every key index derives from one master key), answers T=0-style 61xx,
- * and logs the commands it saw. End-to-end tests use @rhc/card-sim's SAM through pcscd instead.
+ * simulator of spec §7.3 (every key index derives from one master key), answers cipher/MAC
+ * directly when asked with Le and T=0-style 61xx otherwise (signatures always 61xx), and logs the
+ * commands it saw. End-to-end tests use @rhc/card-sim's SAM through pcscd instead.
  */
 export class SchemeSam implements MemoryCard {
   readonly atr = fromHex("3B00");
@@ -51,7 +52,9 @@ export class SchemeSam implements MemoryCard {
     this.key = undefined;
   }
 
-  private more(data: Uint8Array): Uint8Array {
+  /** With Le (case 4) the data comes at once; without, T=0-style 61xx and GET RESPONSE. */
+  private answer(le: number | undefined, data: Uint8Array): Uint8Array {
+    if (le !== undefined && le >= data.length) return encodeResponse(data, 0x9000);
     this.pending = data;
     return Uint8Array.of(0x61, data.length & 0xff);
   }
@@ -86,10 +89,12 @@ export class SchemeSam implements MemoryCard {
       return encodeResponse([], 0x9000);
     }
     if (c.ins === 0xfa && this.key) {
-      if (c.p1 === 0x05) return this.more(sm4CbcMac(this.key, data.subarray(16), data.subarray(0, 16)).slice(0, 4));
-      return this.more(sm4EncryptEcb(this.key, data));
+      if (c.p1 === 0x05) {
+        return this.answer(c.le, sm4CbcMac(this.key, data.subarray(16), data.subarray(0, 16)).slice(0, 4));
+      }
+      return this.answer(c.le, sm4EncryptEcb(this.key, data));
     }
-    if (c.ins === 0x2a) return this.more(sm2SignDigest(this.keyPair.privateKey, data));
+    if (c.ins === 0x2a) return this.answer(undefined, sm2SignDigest(this.keyPair.privateKey, data));
     return encodeResponse([], 0x6d00);
   }
 

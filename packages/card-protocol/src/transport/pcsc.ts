@@ -16,9 +16,11 @@ import type {
 type Binding = typeof import("smartcard");
 
 const PNP_READER = "\\\\?PnP?\\Notification";
-/** Response buffer sizes: 256 data bytes + SW for short APDUs, 64 KiB + SW for extended ones. */
-const MAX_RECV_SHORT = 258;
-const MAX_RECV_EXTENDED = 65538;
+/**
+ * Response buffer of an extended APDU: 64 KiB + SW. Short APDUs pass no options: the binding's
+ * default buffer (256 data bytes + SW) is exactly theirs, and no options object has to be read.
+ */
+const EXTENDED_RECEIVE = { maxRecvLength: 65538 } as const;
 /** pcscd polls vpcd readers every 400 ms: how long a card pulled mid-command may take to show. */
 const EMPTY_ANSWER_GRACE_MS = 600;
 
@@ -253,14 +255,17 @@ class PcscConnection implements CardConnection {
     if (!this.open) {
       return Promise.reject(new RhcError("CARD_REMOVED", { detail: `connection to "${this.reader}" is closed` }));
     }
-    // Hot path: no copies, and a receive buffer sized for the command (the binding allocates it per call).
-    const buffer = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
-    const maxRecvLength = isExtended(command) ? MAX_RECV_EXTENDED : MAX_RECV_SHORT;
-    return this.card.transmit(buffer, { maxRecvLength }).then(
-      (response): Uint8Array | Promise<Uint8Array> => (response.length >= 2 ? response : this.empty(response)),
-      (error: unknown) => this.failed(error),
-    );
+    // Hot path: no copies, no per-call closures, one promise on top of the binding's.
+    const buffer = Buffer.isBuffer(command)
+      ? command
+      : Buffer.from(command.buffer, command.byteOffset, command.byteLength);
+    const pending = isExtended(command) ? this.card.transmit(buffer, EXTENDED_RECEIVE) : this.card.transmit(buffer);
+    return pending.then(this.answered, this.rejected);
   }
+
+  private readonly answered = (response: Buffer): Uint8Array | Promise<Uint8Array> =>
+    response.length >= 2 ? response : this.empty(response);
+  private readonly rejected = (error: unknown): Promise<never> => this.failed(error);
 
   /**
    * A frame without status word: vpcd and some readers answer so when the card is pulled
