@@ -99,7 +99,18 @@ describe("personalisation through pcscd (blank card + ISAM)", () => {
     const photo = await normalizePhoto(await portrait(240, 300));
     const { plan } = parts.workflow.prepare(resident(14), photo.jpeg);
     parts.store.close();
-    await port.personalise(plan);
+    const steps: [string, number, number][] = [];
+    const outcome = await port.personalise(plan, (step, done, total) => steps.push([step, done, total]));
+    expect(steps.map(([step]) => step)).toEqual([
+      ...["keys MF", "keys DDF1", "DDF1/EF05", "DDF1/EF06", "DDF1/EF08", "photo"],
+      ...["keys DF01", "DF01/EF05", "DF01/EF06", "DF01/EF07", "DF01/EF08"],
+      ...["keys DF02", "DF02/EF05", "DF02/EF06", "keys DF03", "DF03/EF05", "DF03/EF06", "activate"],
+    ]);
+    expect(steps.every(([, done, total], i) => done === i + 1 && total === steps.length)).toBe(true);
+    // 21 keys × 4 (challenge, ISAM session, ISAM wrap, WRITE KEY), 18 SELECTs (each DF once),
+    // 5 update-key authentications × 4, 21 plain + 36 SM records (× 5), 8 index flags × 4,
+    // ACTIVATE 4, and the photo in 0x80 blocks.
+    expect(outcome.apduCount).toBe(84 + 18 + 20 + 21 + 180 + 32 + 4 + Math.ceil((plan.photo.length + 2) / 0x80));
     const isam = (await desk.host.control(desk.port("issuerSam"), "image")) as { cos: CosState };
     const issuerCertificate = (isam.cos.files["3F00/DF01/001B"] as { data: string }).data;
     const card = (await desk.host.control(desk.port("issuerCard"), "image")) as { cos: CosState };

@@ -2,45 +2,36 @@ import { createHash } from "node:crypto";
 import {
   ApduChannel,
   CARD_FACTOR_BYTES_5_TO_12,
-  CARD_KEY_REFERENCES,
   type CardConnection,
   type CardFactors,
+  CardNavigator,
   type CardTransport,
   cityFactor,
   concatBytes,
   DFS,
-  type DfName,
-  EXTERNAL_AUTH_TRAILER,
   elementsOf,
   encodePhoto,
   encodeTlvFile,
-  type FileId,
+  fileDef,
   HealthCardSession,
   type KeyName,
-  READ_AUTH_P,
   type SamKeyName,
   SamSession,
+  STK_OF_DF,
   toHex,
 } from "@rhc/card-protocol";
 import { isRhcError, RhcError, toRhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { CardPlan, CardProbe, IssuerCardPort, StepListener } from "../issuance/ports.js";
-import { ISSUER_ONLY_SLOTS, isamSlot, KEY_DF_ORDER, keyNumber, keysOf } from "./issuer-keys.js";
+import { ISSUER_ONLY_SLOTS, isamSlot, keyNumber, keysOf } from "./issuer-keys.js";
 import { findReader } from "./pcsc-readers.js";
+import { type DataWrite, PERSONALISATION_PLAN } from "./personalisation-plan.js";
 
-/** The TLV files the desk writes, each with the update key to authenticate and its SM. */
-const TLV_WRITES: readonly { file: FileId; auth: SamKeyName; sm?: SamKeyName }[] = [
-  { file: "DDF1/EF05", auth: "UK1DDF1" },
-  { file: "DDF1/EF06", auth: "UK1DDF1" },
-  { file: "DDF1/EF08", auth: "UK1DDF1" },
-  { file: "DF01/EF05", auth: "UK1DF01", sm: "STKDF01" },
-  { file: "DF01/EF06", auth: "UK1DF01", sm: "STKDF01" },
-  { file: "DF01/EF07", auth: "UK1DF01", sm: "STKDF01" },
-  { file: "DF01/EF08", auth: "UK1DF01", sm: "STKDF01" },
-  { file: "DF02/EF05", auth: "UK1DF02", sm: "STKDF02" },
-  { file: "DF02/EF06", auth: "UK2DF02", sm: "STKDF02" },
-];
-const VERIFY_FILES = TLV_WRITES.map((w) => w.file) as Parameters<HealthCardSession["readFile"]>[0][];
+/** Progress steps of one personalisation: keys of each DF, each data write, ACTIVATE. */
+const STEPS = PERSONALISATION_PLAN.reduce((n, visit) => n + 1 + visit.writes.length, 1);
+const VERIFY_FILES = PERSONALISATION_PLAN.flatMap((v) => v.writes)
+  .filter((w) => w.kind === "records")
+  .map((w) => w.file) as Parameters<HealthCardSession["readFile"]>[0][];
 const fid = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
 
 /**
@@ -123,67 +114,35 @@ export class PcscPersonaliser implements IssuerCardPort {
     const connection = await this.transport.connect(await this.reader("issuerCard"), { share: "exclusive" });
     const factors = this.factors(connection.atr);
     const card = new ApduChannel(connection, { sam, factors: () => factors });
+    const nav = new CardNavigator(
+      card,
+      () => sam,
+      () => factors,
+    );
     const samBefore = sam.channel.apduCount;
-    const total = KEY_DF_ORDER.length + TLV_WRITES.length + 3;
     let done = 0;
-    const step = (name: string) => onStep?.(name, ++done, total);
+    const step = (name: string) => onStep?.(name, ++done, STEPS);
     try {
       const certificate = await sam.issuerCertificate();
       const { keyIndex } = await sam.appInfo();
-      for (const df of KEY_DF_ORDER) {
-        await this.selectDf(card, df);
-        for (const key of keysOf(df)) await this.writeKey(card, sam, factors, key);
-        step(`keys ${df}`);
-      }
       const values = { ...plan.elements, issuerCertificate: certificate };
-      let df: DfName | undefined;
-      for (const write of TLV_WRITES) {
-        const target = write.file.slice(0, 4) as DfName;
-        if (target !== df) {
-          await this.selectDf(card, target);
-          df = target;
-        }
-        await this.externalAuth(card, sam, factors, write.auth);
-        await card.call(
-          { cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(Number.parseInt(write.file.slice(-4), 16)) },
-          `SELECT ${write.file}`,
-        );
-        const keys = new Set(elementsOf(write.file).map((e) => e.key));
-        const own = Object.fromEntries(Object.entries(values).filter(([k]) => keys.has(k)));
-        for (const record of encodeTlvFile(write.file, own)) {
-          await card.call(
-            write.sm
-              ? { cla: 0x04, ins: 0xe2, p1: 0, p2: 0, data: record, sm: { mode: "enc+mac", key: write.sm } }
-              : { cla: 0, ins: 0xe2, p1: 0, p2: 0, data: record },
-            `APPEND RECORD ${write.file}`,
-          );
-        }
-        step(write.file);
-      }
-      if (plan.photo.length > 0) {
-        await this.selectDf(card, "DDF1");
-        await this.externalAuth(card, sam, factors, "UK1DDF1");
-        await card.call({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(0xef07) }, "SELECT DDF1/EF07");
-        await card.call({ cla: 0, ins: 0xd6, p1: 0, p2: 0, data: encodePhoto(plan.photo) }, "UPDATE BINARY photo");
-      }
-      step("photo");
-      await this.selectDf(card, "DF03");
-      await this.externalAuth(card, sam, factors, "UK2DF03");
-      for (const [ef, count] of [
-        [0xef05, 3],
-        [0xef06, 5],
-      ] as const) {
-        await card.call({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(ef) }, "SELECT DF03 index");
-        for (let n = 1; n <= count; n++) {
-          await card.call(
-            { cla: 0x84, ins: 0x0c, p1: n, p2: 0x04, sm: { mode: "mac", key: "STKDF03" } },
-            "ERASE RECORD index",
-          );
+      for (const { df, writes } of PERSONALISATION_PLAN) {
+        if (df === "MF") await nav.selectMf();
+        else await nav.selectDf(df);
+        for (const key of keysOf(df)) await this.writeKey(nav, sam, factors, key);
+        step(`keys ${df}`);
+        for (const write of writes) {
+          // A plan without a photo leaves EF07 as the factory made it.
+          if (write.kind !== "photo" || plan.photo.length > 0) {
+            await nav.selectFile(write.file);
+            await nav.authenticate(write.key);
+            await this.write(nav, write, values, plan.photo);
+          }
+          step(write.kind === "photo" ? "photo" : write.file);
         }
       }
-      step("DF03");
-      await this.selectDf(card, "DDF1");
-      await card.call({ cla: 0x84, ins: 0x44, p1: 0, p2: 0, sm: { mode: "mac", key: "STKDDF1" } }, "ACTIVATE FILE");
+      await nav.selectDf("DDF1");
+      await nav.call({ cla: 0x84, ins: 0x44, p1: 0, p2: 0, sm: { mode: "mac", key: STK_OF_DF.DDF1 } }, "ACTIVATE FILE");
       step("activate");
       return {
         chipSerial: toHex(factors.cardF),
@@ -194,6 +153,32 @@ export class PcscPersonaliser implements IssuerCardPort {
       throw toRhcError(error, "TRANSMIT_FAILED");
     } finally {
       await connection.disconnect("leave").catch(() => undefined);
+    }
+  }
+
+  /** One data write of the plan into the selected, authenticated file. */
+  private async write(nav: CardNavigator, write: DataWrite, values: Record<string, unknown>, photo: Uint8Array) {
+    const sm = (key: SamKeyName | undefined, mode: "mac" | "enc+mac") => (key ? { sm: { mode, key } } : {});
+    switch (write.kind) {
+      case "records": {
+        const keys = new Set(elementsOf(write.file).map((e) => e.key));
+        const own = Object.fromEntries(Object.entries(values).filter(([k]) => keys.has(k)));
+        const cla = write.sm ? 0x04 : 0x00;
+        for (const record of encodeTlvFile(write.file, own as Parameters<typeof encodeTlvFile>[1])) {
+          const command = { cla, ins: 0xe2, p1: 0, p2: 0, data: record, ...sm(write.sm, "enc+mac") };
+          await nav.call(command, `APPEND RECORD ${write.file}`);
+        }
+        return;
+      }
+      case "photo":
+        await nav.call({ cla: 0, ins: 0xd6, p1: 0, p2: 0, data: encodePhoto(photo) }, "UPDATE BINARY photo");
+        return;
+      case "free-index":
+        for (let n = 1; n <= fileDef(write.file).records!; n++) {
+          const command = { cla: 0x84, ins: 0x0c, p1: n, p2: 0x04, ...sm(write.sm, "mac") };
+          await nav.call(command, `ERASE RECORD ${write.file} #${n}`);
+        }
+        return;
     }
   }
 
@@ -236,18 +221,9 @@ export class PcscPersonaliser implements IssuerCardPort {
     }
   }
 
-  private async selectDf(card: ApduChannel, df: DfName | "MF"): Promise<void> {
-    if (df === "MF") {
-      await card.call({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(0x3f00) }, "SELECT MF");
-      return;
-    }
-    await card.call({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(DFS.DDF1.fid) }, "SELECT DDF1");
-    if (df !== "DDF1") await card.call({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(DFS[df].fid) }, `SELECT ${df}`);
-  }
-
   /** Steps 4–8: card challenge, ISAM transport session, ISAM key wrap, WRITE KEY. */
-  private async writeKey(card: ApduChannel, sam: SamSession, factors: CardFactors, key: KeyName): Promise<void> {
-    const r = await card.call({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 8 }, "GET CHALLENGE");
+  private async writeKey(nav: CardNavigator, sam: SamSession, factors: CardFactors, key: KeyName): Promise<void> {
+    const r = await nav.call({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 8 }, "GET CHALLENGE");
     const transport = ISSUER_ONLY_SLOTS.TRANSPORT;
     await sam.channel.call(
       { cla: 0x80, ins: 0xde, p1: transport.usage, p2: transport.index, data: concatBytes(factors.cardF, r) },
@@ -260,23 +236,6 @@ export class PcscPersonaliser implements IssuerCardPort {
       { cla: 0x80, ins: 0xd4, p1: slot.usage, p2: slot.index, data: concatBytes(keyFactors, header), le: 256 },
       `ISAM KEY WRAP ${key}`,
     );
-    await card.call({ cla: 0x84, ins: 0xd4, p1: 0, p2: keyNumber(key), data: wrapped }, `WRITE KEY ${key}`);
-  }
-
-  /** EXTERNAL AUTHENTICATE with an update key (spec §4.4), through the ISAM. */
-  private async externalAuth(card: ApduChannel, sam: SamSession, factors: CardFactors, key: SamKeyName): Promise<void> {
-    const r = await card.call({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 8 }, "GET CHALLENGE");
-    const cryptogram = await sam.authCryptogram(key, factors, r, READ_AUTH_P);
-    const ref = CARD_KEY_REFERENCES[key];
-    await card.call(
-      {
-        cla: 0,
-        ins: 0x82,
-        p1: 0,
-        p2: ref,
-        data: concatBytes(cryptogram, READ_AUTH_P, Uint8Array.of(EXTERNAL_AUTH_TRAILER)),
-      },
-      `EXTERNAL AUTHENTICATE ${key}`,
-    );
+    await nav.call({ cla: 0x84, ins: 0xd4, p1: 0, p2: keyNumber(key), data: wrapped }, `WRITE KEY ${key}`);
   }
 }
