@@ -111,3 +111,32 @@ export async function replay(
   }
   return answers;
 }
+
+/**
+ * Answers the recorded script in order, for cards of both targets sharing one cursor: "cards"
+ * that cost nothing, so running the personaliser against them measures its own software alone.
+ * A command that is not the recorded one throws (the run would not be the same personalisation).
+ */
+export class ScriptedAnswers {
+  private position = 0;
+
+  constructor(private readonly script: readonly Exchange[]) {}
+
+  rewind(): void {
+    this.position = 0;
+  }
+
+  get done(): boolean {
+    return this.position === this.script.length;
+  }
+
+  answer(to: Target, command: Uint8Array): Uint8Array {
+    const e = this.script[this.position++];
+    if (!e || e.to !== to || hex(e.command) !== hex(command)) {
+      throw new Error(
+        `scripted ${to}: exchange ${this.position} is ${e ? `${e.to} ${hex(e.command)}` : "past the end"}, got ${hex(command)}`,
+      );
+    }
+    return e.response;
+  }
+}

@@ -11,8 +11,8 @@
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { report, stats } from "@rhc/benchmark";
-import { cardAbsent, cardPresent, PcscTransport, waitForReader } from "@rhc/card-protocol";
-import { CardHost, makeIsamImage } from "@rhc/card-sim";
+import { cardAbsent, cardPresent, MemoryTransport, PcscTransport, waitForReader } from "@rhc/card-protocol";
+import { CardHost, cardFromImage, makeBlankImage, makeIsamImage } from "@rhc/card-sim";
 import { ensureStack, stackCommand } from "@rhc/card-sim/testing";
 import { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
 import { parseConfig } from "../src/issuance/config.js";
@@ -21,7 +21,14 @@ import { normalizePhoto } from "../src/issuance/photo/normalize-photo.js";
 import { CardDictionaryCatalog } from "../src/issuance/resident/card-dictionary-catalog.js";
 import { portrait } from "../test/helpers/portrait.js";
 import { resident } from "../test/helpers/residents.js";
-import { assertSameScript, type Exchange, prepareReplay, RecordingTransport, replay } from "./apdu-script.js";
+import {
+  assertSameScript,
+  type Exchange,
+  prepareReplay,
+  RecordingTransport,
+  replay,
+  ScriptedAnswers,
+} from "./apdu-script.js";
 
 const ROUNDS = Number(process.env.BENCH_CARDS ?? 20);
 const REGION = "410100";
@@ -40,8 +47,10 @@ const transport = new PcscTransport();
 const recorder = new RecordingTransport(transport, (reader) => (reader.startsWith("Issuer SAM") ? "sam" : "card"));
 
 /** Same chip, same keys, same challenges: the card the recorded script was made for. */
-const blank = { type: "blank", options: { seed: "bench-card", region: REGION, challengeSeed: "bench-challenges" } };
-const isam = { type: "isam", options: { image: makeIsamImage({ region: REGION }), challengeSeed: "bench-isam" } };
+const blankOptions = { seed: "bench-card", region: REGION, challengeSeed: "bench-challenges" };
+const blank = { type: "blank", options: blankOptions };
+const isamImage = makeIsamImage({ region: REGION });
+const isam = { type: "isam", options: { image: isamImage, challengeSeed: "bench-isam" } };
 
 async function insertBlank(role: string) {
   await host.insert(port(role), blank);
@@ -50,6 +59,53 @@ async function insertBlank(role: string) {
 async function remove(role: string) {
   await host.remove(port(role));
   await waitForReader(transport, pcscName(role), cardAbsent);
+}
+
+/**
+ * The personaliser's own cost, without PC/SC and without card processing: the same
+ * personalisation against in-memory cards that answer the recorded script instantly (the ISAM
+ * session is opened on an in-memory ISAM first), minus a bare loop over the same answers.
+ */
+async function softwareAlone(
+  config: ReturnType<typeof parseConfig>,
+  plan: Parameters<PcscPersonaliser["personalise"]>[0],
+  script: readonly Exchange[],
+): Promise<{ msPerCard: number; usPerApdu: number }> {
+  const [cardReader, samReader] = ["Issuer Card Reader 00 00", "Issuer SAM Reader 00 00"];
+  const memory = new MemoryTransport([cardReader, samReader]);
+  const answers = new ScriptedAnswers(script);
+  const realSam = cardFromImage(isamImage, undefined, { challengeSeed: "bench-isam" });
+  const realCard = cardFromImage(makeBlankImage(blankOptions), undefined, {
+    challengeSeed: blankOptions.challengeSeed,
+  });
+  realSam.power("on");
+  realCard.power("on");
+  let scripted = false;
+  memory.insert(samReader, {
+    atr: realSam.atr(),
+    transmit: (c) => (scripted ? answers.answer("sam", c) : realSam.process(c)),
+  });
+  memory.insert(cardReader, { atr: realCard.atr(), transmit: (c) => realCard.process(c) });
+  const personaliser = new PcscPersonaliser(config, memory);
+  await personaliser.personalise(plan); // opens the ISAM session; the card is spent
+  scripted = true;
+  const ours: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    answers.rewind();
+    memory.insert(cardReader, { atr: realCard.atr(), transmit: (c) => answers.answer("card", c) });
+    let t = performance.now();
+    await personaliser.personalise(plan);
+    ours.push(performance.now() - t);
+    if (!answers.done) throw new Error("the scripted personalisation stopped early");
+    answers.rewind();
+    t = performance.now();
+    for (const e of script) await Promise.resolve(answers.answer(e.to, e.command));
+    bare.push(performance.now() - t);
+  }
+  await personaliser.close();
+  const ms = stats(ours).median - stats(bare).median;
+  return { msPerCard: Math.round(ms * 1000) / 1000, usPerApdu: Math.round((ms / script.length) * 10000) / 10 };
 }
 
 const sc = createRequire(import.meta.url)("smartcard") as typeof import("smartcard");
@@ -144,6 +200,7 @@ try {
   }
   // The personaliser is deterministic too: a last recorded run equals the replayed script.
   assertSameScript(script, (await personalise(true)).script, "second recording");
+  const software = await softwareAlone(config, plan, script);
 
   bareSam.disconnect(sc.SCARD_LEAVE_CARD);
   await personaliser.close();
@@ -167,6 +224,8 @@ try {
       cardsPerHour: Math.round(3_600_000 / m.median),
       replayCardsPerHour: Math.round(3_600_000 / b.median),
       replaysIdentical: `${replays}/${replays}`,
+      softwareMsPerCard: software.msPerCard,
+      softwareUsPerApdu: software.usPerApdu,
       usPerApdu: perApdu(m.median),
       replayUsPerApdu: perApdu(b.median),
       pairedRatioMedian: at(0.5),
