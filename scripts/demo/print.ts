@@ -20,7 +20,10 @@ export function warn(text: string): void {
 }
 
 export function table(rows: ReadonlyArray<Record<string, string | number | boolean | null>>): void {
-  if (rows.length === 0) return info("(none)");
+  if (rows.length === 0) {
+    info("(none)");
+    return;
+  }
   const keys = Object.keys(rows[0]!);
   const cell = (v: unknown) => (v === null || v === undefined ? "" : String(v));
   const width = (k: string) => Math.max(k.length, ...rows.map((r) => [...cell(r[k])].length));
