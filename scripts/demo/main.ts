@@ -17,10 +17,17 @@ import {
   portraitJpeg,
   writeImage,
 } from "@rhc/card-sim";
-import { isRhcError, RhcError } from "@rhc/errors";
+import { RhcError } from "@rhc/errors";
 import { readVectorJson } from "@rhc/test-vectors";
+// The HIS side uses the client of the integration guide (docs/his-integration.md) as an HIS would.
+import {
+  type AgentEvent,
+  AgentProblem,
+  type CardRead,
+  HisClient,
+  type SettlementInput,
+} from "../../docs/examples/his-client.js";
 import { type DemoDesk, inProcessDesk, pcscDesk } from "./desk.js";
-import { type AgentEvent, HisClient } from "./his-client.js";
 import { info, ok, step, table, warn } from "./print.js";
 import {
   DESK_TERMINAL,
@@ -160,30 +167,20 @@ story.push(async () => {
 // ── 6. HIS pairs ────────────────────────────────────────────────────────────────────────────────
 story.push(async () => {
   step("HIS pairs with the agent and subscribes to card events");
-  const paired = await HisClient.pair(
-    agent.url,
-    "Demo HIS registration desk",
-    ["read-basic", "read-clinical", "write", "settle"],
-    (code) => agent.admin.approve(code),
-  );
-  his = paired.client;
-  ok(`pairing code ${paired.code} approved by the desk operator; token issued once (stored hashed by the agent)`);
-  await his.events((e) => seen.push(e));
+  const asked = await HisClient.requestPairing(agent.url, {
+    clientName: "Demo HIS registration desk",
+    scopes: ["read-basic", "read-clinical", "write", "settle"],
+  });
+  agent.admin.approve(asked.code); // the desk operator: rhc-agent pair approve <code>
+  const pairing = await HisClient.waitForApproval(agent.url, asked.requestId, { pollMs: 100 });
+  his = new HisClient({ agentUrl: agent.url, token: pairing.token });
+  ok(`pairing code ${asked.code} approved by the desk operator; token issued once (stored hashed by the agent)`);
+  await his.events((e) => seen.push(e)).hello;
   ok("events WebSocket open");
 });
 
 // ── 7. Card to the desk, read ───────────────────────────────────────────────────────────────────
-async function readCard(sections: string[]) {
-  return his!.post<{
-    cardNo: string;
-    cardSerial?: string;
-    authenticity: { genuine: boolean; checks: Record<string, { status: string }> };
-    hotlist: { listed: boolean; listVersion: number | null; ageMs: number | null };
-    warnings: string[];
-    sections: Record<string, unknown>;
-    event: { eventId: string; seq: number };
-  }>("/v1/card/read", { sections, purpose: "registration" });
-}
+const readCard = (sections: Parameters<HisClient["readCard"]>[0]): Promise<CardRead> => his!.readCard(sections);
 
 story.push(async () => {
   step("The resident brings the new card to a registration desk; the HIS reads it");
@@ -192,67 +189,52 @@ story.push(async () => {
   const inserted = await waitForEvent((e) => e.type === "card.inserted" && e.data.role === "resident");
   ok(`event ${inserted.type} on ${inserted.data.reader} (ATR ${String(inserted.data.atr).slice(0, 26)}…)`);
   const read = await readCard(["identity", "addresses", "photo"]);
-  const identity = read.sections.identity as { holder: { name: string; citizenId: string; sex?: string } };
-  ok(`${identity.holder.name}, ID ${identity.holder.citizenId}, card ${read.cardNo}`);
+  const holder = read.sections.identity!.holder;
+  ok(`${holder.name}, ID ${holder.citizenId}, card ${read.cardNo}, card serial ${read.cardSerial}`);
   const checks = Object.entries(read.authenticity.checks).map(([k, v]) => `${k} ${v.status}`);
   ok(`genuine: ${read.authenticity.genuine} (${checks.join(", ")})`);
   ok(
     `hotlist: ${read.hotlist.listed ? "LISTED" : "not listed"} (list version ${read.hotlist.listVersion}, age ${seconds(read.hotlist.ageMs)})`,
   );
-  const photo = read.sections.photo as { base64?: string } | null;
+  const photo = read.sections.photo;
   ok(
-    `photo: ${photo?.base64 ? Buffer.from(photo.base64, "base64").length : 0} bytes; card.read committed as event #${read.event.seq}`,
+    `photo: ${photo ? Buffer.from(photo.base64, "base64").length : 0} bytes; card.read committed as event #${read.event.seq}`,
   );
 });
 
 // ── 8. Clinician ────────────────────────────────────────────────────────────────────────────────
 story.push(async () => {
   step("A clinician logs in with the staff card and writes a visit record (signed by the SAM)");
-  const login = await his!.post<{ token: string; session: { staffId: string; revocationChecked: boolean } }>(
-    "/v1/clinician/login",
-    { pin: STAFF_PIN },
-  );
+  const login = await his!.clinicianLogin(STAFF_PIN);
   ok(
     `clinician ${login.session.staffId} logged in (certificate chain, CRL checked: ${login.session.revocationChecked})`,
   );
-  const written = await his!.post<{ slot: number; event: { seq: number } }>(
-    "/v1/card/visits/outpatient",
-    {
-      record: {
-        institutionName: "郑州大学第一附属医院",
-        institutionCode: "41000001X",
-        visitDateTime: new Date().toISOString().replace(/\D/g, "").slice(0, 14),
-        outpatientNo: "MZ20260001",
-        department: "呼吸内科",
-        outpatientDiagnosisName1: "急性上呼吸道感染",
-        outpatientDiagnosisCode1: "J06.900",
-      },
-    },
-    { "x-clinician-session": login.token },
-  );
+  const written = await his!.writeVisit(login.token, "outpatient", {
+    institutionName: "郑州大学第一附属医院",
+    institutionCode: "41000001X",
+    visitDateTime: new Date().toISOString().replace(/\D/g, "").slice(0, 14),
+    outpatientNo: "MZ20260001",
+    department: "呼吸内科",
+    outpatientDiagnosisName1: "急性上呼吸道感染",
+    outpatientDiagnosisCode1: "J06.900",
+  });
   ok(
     `outpatient record written to slot ED0${written.slot}, SM2-signed by the desk SAM, index flag set; event #${written.event.seq}`,
   );
   const back = await readCard(["visits"]);
-  const visits = back.sections.visits as Array<{
-    kind: string;
-    slot: number;
-    signature: string;
-    record: Record<string, unknown>;
-  }>;
-  for (const v of visits) {
+  for (const v of back.sections.visits ?? []) {
     ok(
       `read back ${v.kind} record ${v.slot}: ${v.record.outpatientDiagnosisName1 ?? ""}, SAM signature ${v.signature}`,
     );
   }
-  await his!.post("/v1/clinician/logout", {}, { "x-clinician-session": login.token });
+  await his!.clinicianLogout(login.token);
 });
 
 // ── 9. Settlement ───────────────────────────────────────────────────────────────────────────────
 story.push(async () => {
   step("Settle the visit with the insurance platform (idempotent by serial)");
   const serial = `410100000001${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}0001`;
-  const input = {
+  const input: SettlementInput = {
     orgId: "410100000001",
     psnNo: "P0001",
     certType: "02",
@@ -267,11 +249,11 @@ story.push(async () => {
       { code: "ZD0001", name: "阿莫西林胶囊", amount: 7_650 },
     ],
   };
-  const quote = await his!.post<{ setlinfo: Record<string, number> }>(`/v1/settlements/${serial}/presettle`, input);
+  const quote = await his!.presettle(serial, input);
   ok(`presettled: ${JSON.stringify(quote.setlinfo)}`);
-  const done = await his!.post<{ state: string; setlId: string }>(`/v1/settlements/${serial}/settle`, input);
+  const done = await his!.settle(serial, input);
   ok(`settled once: ${done.state}, settlement id ${done.setlId}`);
-  const again = await his!.post<{ state: string; setlId: string }>(`/v1/settlements/${serial}/settle`, input);
+  const again = await his!.settle(serial, input);
   ok(`the same serial again is the same settlement (${again.setlId}), not a second payment`);
 });
 
@@ -285,7 +267,7 @@ story.push(async () => {
     options: { image: makeResidentImage({ seed: "demo-resident-2", region: REGION }) },
   });
   const read = await readCard(["identity"]);
-  const holder = (read.sections.identity as { holder: { name: string } }).holder;
+  const holder = read.sections.identity!.holder;
   ok(
     `offline read of ${holder.name} (card ${read.cardNo}): genuine ${read.authenticity.genuine}, local hotlist v${read.hotlist.listVersion}`,
   );
@@ -293,8 +275,7 @@ story.push(async () => {
   await api.call("session.login", { pin: STAFF_PIN });
   await api.call("card.reportLost", { chipSerial: issued!.chipSerial, reason: "持卡人挂失（遗失）" });
   ok(`issuance centre: card ${issued!.cardNo} (serial ${issued!.issueSerial}) reported lost`);
-  await his!.post("/v1/sync/refresh", {});
-  const status = await his!.get<{ queueDepth: number; lastError: { code: string } | null }>("/v1/sync/status");
+  const status = await his!.syncNow();
   ok(`desk outbox: ${status.queueDepth} event(s) waiting, last error ${status.lastError?.code ?? "none"}`);
   ok(`issuer outbox: ${issuer.app.store.status().queueDepth} event(s) waiting`);
 });
@@ -304,7 +285,7 @@ story.push(async () => {
   step("The network comes back: both outboxes drain, the new hotlist reaches the desk");
   platform.sandbox.faults.reset();
   issuer.app.delivery!.networkUp();
-  await his!.post("/v1/sync/refresh", {});
+  await his!.syncNow();
   await Promise.all([agent.drained(30_000), issuer.app.delivery!.drained(30_000)]);
   ok("desk and issuer outboxes are empty: every event acknowledged");
   await agent.admin.refreshLists();
@@ -314,8 +295,8 @@ story.push(async () => {
     await readCard(["identity"]);
     warn("the lost card was read without objection");
   } catch (error) {
-    if (!isRhcError(error, "HOTLISTED")) throw error;
-    ok(`the lost card is now refused at the desk: ${error.code} — ${error.messages.zh}`);
+    if (!(error instanceof AgentProblem) || error.code !== "HOTLISTED") throw error;
+    ok(`the lost card is now refused at the desk: ${error.code} — ${error.problem.message.zh}`);
   }
   await agent.drained(30_000);
 });
@@ -389,7 +370,12 @@ try {
   for (const chapter of story) await chapter();
 } catch (error) {
   failed = true;
-  const e = error instanceof RhcError ? `${error.code}: ${error.messages.zh} / ${error.message}` : String(error);
+  const e =
+    error instanceof RhcError
+      ? `${error.code}: ${error.messages.zh} / ${error.message}`
+      : error instanceof AgentProblem
+        ? `${error.code}: ${error.problem.message.zh} / ${error.problem.message.en} ${error.problem.detail ?? ""}`
+        : String(error);
   console.error(`\n✗ demo step failed: ${e}`);
 }
 
