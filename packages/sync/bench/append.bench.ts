@@ -3,8 +3,9 @@
 // Measured side, one call = `store.outbox.append(input)`: zod validation of the envelope and the payload,
 // UUIDv7, canonical JSON + SHA-256 of the payload, the JSON body, then BEGIN IMMEDIATE, the gap-free
 // seq (derived from the rows) and the INSERT, COMMIT — returns after COMMIT.
-// Baseline side, one call = BEGIN IMMEDIATE, one prepared INSERT of the same body (a fresh randomUUID as
-// event_id, Date.now() as created_at) into a table of the same shape, COMMIT. Nothing else.
+// Baseline side, one call = BEGIN IMMEDIATE, one prepared INSERT of the same body into a table of the same
+// shape (event_id: the next of a list of UUIDv7 made before the run, so its UNIQUE index sees the same
+// time-ordered keys at no cost to the call; created_at: Date.now()), COMMIT. Nothing else.
 // Both: their own SQLite file in the same directory, the store's pragmas (WAL, synchronous=FULL), one
 // fsync per COMMIT, synchronous calls on the same thread.
 //
@@ -13,13 +14,12 @@
 // (fsync outliers are heavy-tailed). CPU time (process.cpuUsage, user + system, all threads) is summed per
 // side round by round. A second pass with synchronous=OFF on fresh files (no fsync) isolates the CPU cost
 // of each side: `overheadCpuUs` is what append costs over the bare INSERT.
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { report, stats } from "@rhc/benchmark";
 import Database from "better-sqlite3";
-import { openSyncStore, STORE_PRAGMAS } from "../src/index.js";
+import { openSyncStore, STORE_PRAGMAS, systemClock, systemRandom, Uuidv7Generator } from "../src/index.js";
 
 const ROUND = 10;
 const ROUNDS = Number(process.env.RHC_APPEND_ROUNDS ?? 600);
@@ -42,7 +42,7 @@ interface Pair {
   close(): void;
 }
 
-function openPair(dir: string, synchronous: "FULL" | "OFF"): Pair {
+function openPair(dir: string, synchronous: "FULL" | "OFF", calls: number): Pair {
   const store = openSyncStore({ path: join(dir, "outbox.db"), terminalId: "BENCH", checkpointIntervalMs: 0 });
   const bare = new Database(join(dir, "bare.db"));
   for (const p of STORE_PRAGMAS) bare.pragma(p);
@@ -58,9 +58,12 @@ function openPair(dir: string, synchronous: "FULL" | "OFF"): Pair {
   store.outbox.append(input);
   const sample = store.context.db.prepare("SELECT body FROM outbox LIMIT 1").get() as { body: string };
   const body = sample.body; // the same bytes the outbox stores
+  const gen = new Uuidv7Generator(systemClock, systemRandom);
+  const ids = Array.from({ length: calls }, () => gen.next());
+  let next = 0;
   return {
     append: () => store.outbox.append(input),
-    bare: () => bareTxn.immediate(randomUUID(), body),
+    bare: () => bareTxn.immediate(ids[next++]!, body),
     rowBytes: Buffer.byteLength(body),
     close() {
       store.close();
@@ -101,7 +104,7 @@ function interleave(pair: Pair, rounds: number): { append: Side; bare: Side } {
 function run(synchronous: "FULL" | "OFF", rounds: number) {
   const dir = mkdtempSync(join(tmpdir(), "rhc-bench-append-"));
   try {
-    const pair = openPair(dir, synchronous);
+    const pair = openPair(dir, synchronous, WARMUP + rounds * ROUND);
     try {
       const s = interleave(pair, rounds);
       return {

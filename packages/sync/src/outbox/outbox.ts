@@ -74,9 +74,6 @@ export class Outbox {
 
   constructor(private readonly ctx: StoreContext) {
     const { db } = ctx;
-    this.insertStmt = db.prepare(
-      "INSERT INTO outbox (seq, event_id, type, body, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    );
     this.rangeStmt = db.prepare<[number, number], OutboxRow>(
       "SELECT seq, event_id, body, bytes FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq",
     );
@@ -84,20 +81,19 @@ export class Outbox {
       "SELECT seq, event_id, body, bytes FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
     );
     this.oldestStmt = db.prepare<[], { created_at: number }>("SELECT created_at FROM outbox ORDER BY seq LIMIT 1");
-    this.maxSeqStmt = db
-      .prepare<[], number>(
-        `SELECT max(COALESCE((SELECT max(seq) FROM outbox), 0),
-                    COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'ackedThroughSeq'), 0))`,
-      )
-      .pluck();
     // The next seq is derived from the rows themselves (pending rows, else the ack mark), so an
     // append writes one row and nothing else: no counter page to rewrite on every commit.
-    // (Two statements: an INSERT … SELECT … RETURNING costs more, RETURNING buffers its rows.)
-    this.appendTxn = db.transaction((type: string, eventId: string, body: string, bytes: number, now: number) => {
-      const seq = this.lastSeq() + 1;
-      this.insertStmt.run(seq, eventId, type, body, bytes, now);
-      return seq;
-    });
+    const lastSeq = `max(COALESCE((SELECT max(seq) FROM outbox), 0),
+                         COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'ackedThroughSeq'), 0))`;
+    this.maxSeqStmt = db.prepare<[], number>(`SELECT ${lastSeq}`).pluck();
+    // One statement computes the seq and inserts the row; seq is the rowid, so it comes back as
+    // lastInsertRowid (no RETURNING, which buffers its rows and costs more).
+    this.insertStmt = db.prepare<[string, string, string, number, number]>(
+      `INSERT INTO outbox (seq, event_id, type, body, bytes, created_at) VALUES (${lastSeq} + 1, ?, ?, ?, ?, ?)`,
+    );
+    this.appendTxn = db.transaction((type: string, eventId: string, body: string, bytes: number, now: number) =>
+      Number(this.insertStmt.run(eventId, type, body, bytes, now).lastInsertRowid),
+    );
     this.ids = new Uuidv7Generator(ctx.clock, ctx.random);
   }
 
