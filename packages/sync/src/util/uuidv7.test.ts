@@ -13,10 +13,11 @@ describe("UUIDv7", () => {
     const a = uuidv7({ now: () => 1000 }, seededRandom(2));
     const b = uuidv7({ now: () => 2000 }, seededRandom(2));
     expect(a < b).toBe(true);
-    // the whole 48-bit range, fractions floored, negative clamped to 0
+    // the whole 48-bit range, fractions floored, negative and NaN clamped to 0
     expect(timeOf(uuidv7({ now: () => 2 ** 48 - 1 }, systemRandom))).toBe(2 ** 48 - 1);
     expect(timeOf(uuidv7({ now: () => 1234.9 }, systemRandom))).toBe(1234);
     expect(timeOf(uuidv7({ now: () => -5 }, systemRandom))).toBe(0);
+    expect(timeOf(uuidv7({ now: () => Number.NaN }, systemRandom))).toBe(0);
   });
 
   it("formats every id as RFC 9562 version 7 and carries the clock's milliseconds while it advances", () => {

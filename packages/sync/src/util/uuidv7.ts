@@ -33,7 +33,7 @@ export class Uuidv7Generator {
     const p = this.pool;
     const i = this.pos;
     this.pos += PER_ID;
-    const now = Math.max(0, Math.floor(this.clock.now()));
+    const now = Math.max(0, Math.floor(this.clock.now())) || 0; // NaN → 0
     if (now > this.lastMs) {
       this.lastMs = now;
       this.counter = ((p[i]! << 8) | p[i + 1]!) & 0x7ff;
