@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine that has Node 20 and npm: Debian packages (PC/SC stack, virtual
-# readers, compiler, Chromium for UI tests, OpenSC for interoperability tests), pnpm 12.4.2, the
-# workspace dependencies (frozen lockfile) and the build. Idempotent: a second run only checks.
+# readers, compiler, Chromium for UI tests, OpenSC for interoperability tests, curl for the docs'
+# examples), pnpm 12.4.2, the workspace dependencies (frozen lockfile) and the build. Idempotent: a
+# second run only checks.
 # Run as root. Without root it installs nothing system-wide and says what is missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PNPM_VERSION=12.4.2
-APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd gcc g++ make libc6-dev python3 chromium fonts-wqy-microhei opensc)
+APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd gcc g++ make libc6-dev python3 chromium fonts-wqy-microhei opensc curl)
 
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }

@@ -118,7 +118,7 @@ try {
     dataDir: "/tmp/rhc-issuer-bench-unused",
     centre: {
       name: "基准发卡中心",
-      issuerCode: "41010000000",
+      issuerCode: "410100000000001",
       cityCode: REGION,
       serialPrefix: "BN01",
       orgId: "bench",

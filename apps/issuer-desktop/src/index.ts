@@ -1,3 +1,4 @@
+export { createDeskAdapters } from "./adapters/desk-adapters.js";
 export { createIssuerApp, type IssuerAdapters, type IssuerApp } from "./app/create-issuer-app.js";
 export { issueCard } from "./app/issue-card.js";
 export { type CallContext, IssuerService } from "./app/issuer-service.js";

@@ -121,6 +121,22 @@ describe("personalisation through pcscd (blank card + ISAM)", () => {
     await desk.remove("issuerCard");
   });
 
+  it("refuses to personalise when the centre's issuer code is not the one its SAM certificate names", async () => {
+    await desk.insert("issuerCard", { type: "blank", options: { seed: "issuer-pcsc-wrong-code", region: "410100" } });
+    const own = tempDir();
+    const parts = deskParts(own.path, port);
+    parts.config.centre.issuerCode = "41010000000"; // a centre configured with a code its SAM does not certify
+    await expect(parts.workflow.run(parts.workflow.prepare(resident(14)), TEST_OPERATOR)).rejects.toSatisfy(
+      (e) => isRhcError(e, "CONFIG_INVALID") && /41010000000/.test(String((e as Error).message)),
+    );
+    // Nothing was written: the card is still blank, no event, no register row.
+    expect((await port.probe()).kind).toBe("blank");
+    expect(parts.store.outbox.depth()).toBe(0);
+    parts.store.close();
+    own.remove();
+    await desk.remove("issuerCard");
+  });
+
   it("refuses a card that is not a health card", async () => {
     await desk.insert("issuerCard", { type: "iso-test", options: {} });
     expect((await port.probe()).kind).toBe("unknown");

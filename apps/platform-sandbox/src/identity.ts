@@ -1,4 +1,4 @@
-import { type FhirPatient, OID } from "@rhc/sync";
+import { FHIR_ETHNICITY_EXTENSION, type FhirPatient, OID } from "@rhc/sync";
 import type { Db } from "./db.js";
 import type { Resident } from "./residents.js";
 
@@ -74,7 +74,7 @@ export class Empi {
       birthDate: row.birth_date,
       ...(row.phone ? { telecom: [{ system: "phone", value: row.phone }] } : {}),
       ...(row.address ? { address: [{ text: row.address }] } : {}),
-      ...(row.ethnicity ? { extension: [{ url: "urn:rhc:ethnicity-gb3304", valueString: row.ethnicity }] } : {}),
+      ...(row.ethnicity ? { extension: [{ url: FHIR_ETHNICITY_EXTENSION, valueString: row.ethnicity }] } : {}),
     };
   }
 

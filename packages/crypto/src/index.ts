@@ -70,6 +70,7 @@ export { SM2_CURVE, SM2_DEFAULT_USER_ID } from "./sm2/curve.js";
 export { sm2SignatureFromDer, sm2SignatureToDer } from "./sm2/signature.js";
 export { type IsoMacOptions, isoMac1, isoMac3 } from "./tdes/iso9797-mac.js";
 export { type TdesOptions, tdesDecrypt, tdesEncrypt } from "./tdes/tdes.js";
+export { isSm2Key, sm2PublicKeyOf, verifyWithCertificate } from "./x509/certificate-key.js";
 export { EXTENDED_KEY_USAGE_OIDS, KEY_USAGE_NAMES, type KeyUsageName } from "./x509/oids.js";
 export {
   formatName,

@@ -60,4 +60,4 @@ export { type OpenSyncStoreOptions, openSyncStore, type SyncStore } from "./stor
 export { canonicalJson, sha256Hex } from "./util/canonical-json.js";
 export { type Clock, type MonoTime, type Random, seededRandom, systemClock, systemRandom } from "./util/clock.js";
 export { gb11643CheckChar, isValidIdNumber } from "./util/gb11643.js";
-export { UUID_V7, uuidv7 } from "./util/uuidv7.js";
+export { UUID_V7, Uuidv7Generator, uuidv7 } from "./util/uuidv7.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isRhcError, RhcError } from "@rhc/errors";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openSyncStore } from "../src/index.js";
+import { openSyncStore, sha256Hex, wireEventSchema } from "../src/index.js";
 import { type AdminEvents, cardRead, type Harness, harness, reportLost, waitFor } from "./helpers.js";
 
 let h: Harness;
@@ -45,6 +45,55 @@ describe("outbox store (real SQLite files)", () => {
     ).toThrow(/invalid/i);
     expect(store.outbox.append(cardRead()).seq).toBe(2);
     expect(store.status().queueDepth).toBe(2);
+  });
+
+  it("stores the wire event: envelope fields, the canonical payload text and its SHA-256; ids in append order", () => {
+    const store = h.store();
+    const input = {
+      ...cardRead(),
+      listVersions: { hotlist: 7, crl: { k1: "5" } },
+      // keys out of order, an optional left undefined and one unknown key (stripped by validation)
+      payload: { purpose: "visit", hotlist: "clear", cardSerial: undefined, genuine: false, cardNo: "HC1", extra: 1 },
+    } as unknown as ReturnType<typeof cardRead>;
+    expect(() => store.outbox.append(input)).toThrow(/cardNo/); // "HC1" is too short
+    (input.payload as { cardNo: string }).cardNo = "HC11010100000001";
+    const ids = [store.outbox.append(input), store.outbox.append(cardRead()), store.outbox.append(input)];
+    const rows = store.context.db.prepare("SELECT event_id, body, bytes FROM outbox ORDER BY seq").all() as Array<{
+      event_id: string;
+      body: string;
+      bytes: number;
+    }>;
+    expect(rows.map((r) => r.event_id)).toEqual(ids.map((i) => i.eventId));
+    expect([...ids.map((i) => i.eventId)].sort()).toEqual(ids.map((i) => i.eventId)); // UUIDv7, monotonic
+    const payloadText = '{"cardNo":"HC11010100000001","genuine":false,"hotlist":"clear","purpose":"visit"}';
+    const body = rows[0]!.body;
+    expect(body).toContain(`"payload":${payloadText},"payloadSha256":"${sha256Hex(payloadText)}"}`);
+    expect(rows[0]!.bytes).toBe(Buffer.byteLength(body));
+    const event = JSON.parse(body) as Record<string, unknown>;
+    expect(Object.keys(event)).toEqual([
+      "eventId",
+      "type",
+      "occurredAt",
+      "mono",
+      "aggregate",
+      "subject",
+      "actor",
+      "listVersions",
+      "payload",
+      "payloadSha256",
+    ]);
+    expect(event).toMatchObject({
+      eventId: ids[0]!.eventId,
+      type: "card.read",
+      aggregate: input.aggregate,
+      subject: input.subject,
+      actor: input.actor,
+      listVersions: { hotlist: 7, crl: { k1: "5" } },
+      payload: { cardNo: "HC11010100000001", genuine: false, hotlist: "clear", purpose: "visit" },
+    });
+    expect(new Date(event.occurredAt as string).toISOString()).toBe(event.occurredAt);
+    expect(wireEventSchema.safeParse({ ...event, seq: 1 }).success).toBe(true);
+    expect((JSON.parse(rows[1]!.body) as { listVersions: unknown }).listVersions).toEqual({});
   });
 
   it("refuses a store file that belongs to another terminal (CONFIG_INVALID)", () => {

@@ -20,6 +20,7 @@ import {
   STK_OF_DF,
   toHex,
 } from "@rhc/card-protocol";
+import { decodeIssuerCertificate } from "@rhc/crypto";
 import { isRhcError, RhcError, toRhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { CardPlan, CardProbe, IssuerCardPort, StepListener } from "../issuance/ports.js";
@@ -124,6 +125,14 @@ export class PcscPersonaliser implements IssuerCardPort {
     const step = (name: string) => onStep?.(name, ++done, STEPS);
     try {
       const certificate = await sam.issuerCertificate();
+      // Element 04 must name the issuer the SAM's certificate certifies, or every card this desk
+      // makes fails the authenticity check at every terminal: refuse before writing anything.
+      const certified = decodeIssuerCertificate(certificate).fields.issuerCode;
+      if (plan.elements.issuerCode !== certified) {
+        throw new RhcError("CONFIG_INVALID", {
+          detail: `centre.issuerCode ${plan.elements.issuerCode} differs from the issuer SAM's certificate (${certified})`,
+        });
+      }
       const { keyIndex } = await sam.appInfo();
       const values = { ...plan.elements, issuerCertificate: certificate };
       for (const { df, writes } of PERSONALISATION_PLAN) {

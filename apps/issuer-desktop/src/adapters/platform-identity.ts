@@ -1,5 +1,12 @@
 import { isRhcError, RhcError } from "@rhc/errors";
-import { createIdentityService, createPlatformClient, type FhirPatient, OID, type SyncStore } from "@rhc/sync";
+import {
+  createIdentityService,
+  createPlatformClient,
+  FHIR_ETHNICITY_EXTENSION,
+  type FhirPatient,
+  OID,
+  type SyncStore,
+} from "@rhc/sync";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { IdentityLookup } from "../issuance/ports.js";
 import type { Resident } from "../shared/resident.js";
@@ -19,6 +26,8 @@ export function residentFromPatient(patient: FhirPatient, citizenId: string): Re
   if (phone) resident.phone1 = phone;
   const address = patient.address?.[0]?.text;
   if (address) resident.address1 = address;
+  const ethnicity = patient.extension?.find((e) => e.url === FHIR_ETHNICITY_EXTENSION)?.valueString;
+  if (ethnicity) resident.ethnicity = ethnicity;
   return resident;
 }
 

@@ -1,39 +1,16 @@
-import { createPublicKey, randomBytes, verify } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type CardTransport, StaffCardSession } from "@rhc/card-protocol";
-import { assertChainValid, parseCertificate, STAFF_CARD_POLICY, sm2Verify, validateChain } from "@rhc/crypto";
+import { assertChainValid, STAFF_CARD_POLICY, validateChain, verifyWithCertificate } from "@rhc/crypto";
 import { RhcError, toRhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { StaffLogin } from "../issuance/ports.js";
 import { findReader } from "./pcsc-readers.js";
 
-const OID_EC = "1.2.840.10045.2.1";
-const OID_SM2_CURVE = "1.2.156.10197.1.301";
-
 /** The subject attribute `name` (CN, O…) of an RFC 4514-style subject string. */
 function attribute(subject: string, name: string): string | undefined {
   const m = new RegExp(`(?:^|,\\s*)${name}=([^,]+)`).exec(subject);
   return m?.[1]?.trim();
-}
-
-/** Checks the card's signature over the login challenge with the certificate's public key. */
-export function verifyChallengeSignature(
-  certificateDer: Uint8Array,
-  challenge: Uint8Array,
-  signature: Uint8Array,
-): boolean {
-  const cert = parseCertificate(certificateDer);
-  const spki = cert.pkijs.subjectPublicKeyInfo;
-  const algorithm = spki.algorithm.algorithmId;
-  const params = spki.algorithm.algorithmParams as { valueBlock?: { toString(): string } } | undefined;
-  const curve = params?.valueBlock?.toString();
-  if (algorithm === OID_EC && curve === OID_SM2_CURVE) {
-    const point = new Uint8Array(spki.subjectPublicKey.valueBlock.valueHexView);
-    return sm2Verify(point, challenge, signature);
-  }
-  const key = createPublicKey({ key: Buffer.from(spki.toSchema().toBER(false)), format: "der", type: "spki" });
-  const dsaEncoding = key.asymmetricKeyType === "ec" ? "ieee-p1363" : undefined;
-  return verify("sha256", challenge, dsaEncoding ? { key, dsaEncoding } : key, signature);
 }
 
 /**
@@ -86,7 +63,7 @@ export function staffCardLogin(
         await session.verifyPin(pin);
         const challenge = new Uint8Array(randomBytes(32));
         const signature = await session.signChallenge(challenge);
-        if (!verifyChallengeSignature(certificate, challenge, signature)) {
+        if (!verifyWithCertificate(certificate, challenge, signature)) {
           throw new RhcError("CERT_INVALID", { detail: "the staff card's signature does not match its certificate" });
         }
         return {

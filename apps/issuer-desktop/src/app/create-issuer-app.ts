@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openSyncStore, type SyncStore } from "@rhc/sync";
+import { createPlatformClient, type Delivery, openSyncStore, type SyncStore, startDelivery } from "@rhc/sync";
 import { platformIdentity } from "../adapters/platform-identity.js";
 import { DeskAudit } from "../issuance/audit/desk-audit.js";
 import { BatchRunner } from "../issuance/batch/batch-runner.js";
@@ -32,6 +32,8 @@ export interface IssuerApp {
   events: EventBus;
   workflow: IssueWorkflow;
   runner: BatchRunner;
+  /** Sends the outbox (card.issued, lost/unblocked/replaced) to `config.platform`; absent without one. */
+  delivery: Delivery | undefined;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,8 @@ export function createIssuerApp(
   mode: "web" | "electron" = "web",
 ): IssuerApp {
   const config = parseConfig(configInput);
+  // The desk database holds personal data and the audit chain: owner-only directory.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = openSyncStore({ path: join(config.dataDir, "issuer.db"), terminalId: config.terminalId });
   applyDeskSchema(store.context.db);
   const events = new EventBus();
@@ -78,6 +82,18 @@ export function createIssuerApp(
     identity: adapters.identity ?? platformIdentity(config, store),
     readers: adapters.readers,
   });
+  // Registration is the delivery of card.issued: the platform feeds its identity index from it.
+  const delivery = config.platform
+    ? startDelivery({
+        store,
+        client: createPlatformClient({
+          baseUrl: config.platform.baseUrl,
+          token: config.platform.token,
+          terminalId: config.terminalId,
+        }),
+        startJitterMs: 0,
+      })
+    : undefined;
   return {
     config,
     store,
@@ -85,10 +101,12 @@ export function createIssuerApp(
     events,
     workflow,
     runner,
+    delivery,
     async close() {
       const running = runner.current;
       if (running) await runner.pause(running);
       service.logout();
+      await delivery?.stop();
       await adapters.card.close?.();
       store.close();
     },

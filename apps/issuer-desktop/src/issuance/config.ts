@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { RhcError } from "@rhc/errors";
 import { z } from "zod";
 
@@ -36,15 +37,20 @@ export const IssuerConfigSchema = z
       .object({ issuerCard: z.string().min(1), issuerSam: z.string().min(1), staff: z.string().min(1) })
       .strict()
       .default({ issuerCard: "Issuer Card Reader", issuerSam: "Issuer SAM Reader", staff: "Staff Card Reader" }),
-    /** Issuer SAM PIN, from the environment in production (never written to the database or logs). */
+    /**
+     * Issuer SAM PIN. Production desks keep it out of this file: `samPinFile` names a file (mode
+     * 0600) that holds it; the inline value is for demos and tests. Never logged or stored.
+     */
     samPin: z
       .string()
       .regex(/^\d{4,12}$/)
       .default("123456"),
-    /** The regional platform (identity lookups, event delivery); token from the environment in production. */
+    samPinFile: z.string().min(1).optional(),
+    /** The regional platform (identity lookups, event delivery); its token inline or in `tokenFile`. */
     platform: z
-      .object({ baseUrl: z.url(), token: z.string().min(1) })
+      .object({ baseUrl: z.url(), token: z.string().min(1).optional(), tokenFile: z.string().min(1).optional() })
       .strict()
+      .refine((p) => (p.token === undefined) !== (p.tokenFile === undefined), "give exactly one of token, tokenFile")
       .optional(),
     /**
      * Trust for operator (staff CA card) logins: PEM files of the trust anchors, intermediates and
@@ -69,8 +75,21 @@ export const IssuerConfigSchema = z
   })
   .strict();
 
+type ParsedConfig = z.output<typeof IssuerConfigSchema>;
 export type IssuerConfigInput = z.input<typeof IssuerConfigSchema>;
-export type IssuerConfig = z.output<typeof IssuerConfigSchema>;
+/** The validated configuration with its secrets read from their files. */
+export type IssuerConfig = Omit<ParsedConfig, "platform"> & {
+  platform?: { baseUrl: string; token: string; tokenFile?: string };
+};
+
+/** Reads a one-line secret file; its content never appears in errors. */
+function readSecret(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch (error) {
+    throw new RhcError("CONFIG_INVALID", { detail: `${what}: cannot read ${path} (${(error as Error).message})` });
+  }
+}
 
 export function parseConfig(input: unknown): IssuerConfig {
   const parsed = IssuerConfigSchema.safeParse(input);
@@ -79,5 +98,15 @@ export function parseConfig(input: unknown): IssuerConfig {
       detail: parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; "),
     });
   }
-  return parsed.data;
+  const { platform, ...config } = parsed.data;
+  if (config.samPinFile) {
+    config.samPin = readSecret(config.samPinFile, "samPinFile");
+    if (!/^\d{4,12}$/.test(config.samPin)) {
+      throw new RhcError("CONFIG_INVALID", { detail: `samPinFile: ${config.samPinFile} must hold 4-12 digits` });
+    }
+  }
+  if (!platform) return config;
+  const token = platform.token ?? readSecret(platform.tokenFile!, "platform.tokenFile");
+  if (!token) throw new RhcError("CONFIG_INVALID", { detail: `platform.tokenFile: ${platform.tokenFile} is empty` });
+  return { ...config, platform: { ...platform, token } };
 }

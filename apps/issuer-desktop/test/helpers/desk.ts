@@ -23,7 +23,7 @@ export function testConfig(dataDir: string, extra: Record<string, unknown> = {})
     terminalId: "ISSUER-T1",
     centre: {
       name: "郑州市居民健康卡发卡中心",
-      issuerCode: "41010000000",
+      issuerCode: "410100000000001",
       cityCode: "410100",
       serialPrefix: "ZZ01",
       orgId: "410100-ISSUER",

@@ -21,6 +21,14 @@ describe("agent configuration", () => {
     expect(c.policy.genuineCard).toBe("deny");
   });
 
+  it("normalises CRL issuer key ids to lower case (the CRL cache and the platform compare them so)", () => {
+    const c = parseConfig({
+      ...minimal,
+      platform: { url: "http://127.0.0.1:9", tokenFile: "/etc/rhc-agent/platform.token", crlIssuers: ["98F3BE12AB"] },
+    });
+    expect(c.platform?.crlIssuers).toEqual(["98f3be12ab"]);
+  });
+
   it("refuses to bind anything but loopback", () => {
     for (const host of ["0.0.0.0", "192.168.1.10", "::", "his.hospital.local"]) {
       expect(() => parseConfig({ ...minimal, api: { host } }), host).toThrow(

@@ -91,7 +91,13 @@ export const agentConfigSchema = z
           .default([])
           .describe("SM2 keys the platform signs hotlists with; without one the hotlist is never refreshed"),
         crlIssuers: z
-          .array(z.string().regex(/^[0-9a-fA-F]{2,64}$/))
+          // Key ids are compared in lower case everywhere (sync's CRL store, the platform's D3 files).
+          .array(
+            z
+              .string()
+              .regex(/^[0-9a-fA-F]{2,64}$/)
+              .transform((id) => id.toLowerCase()),
+          )
           .default([])
           .describe("issuer key ids of staff-certificate CAs whose CRLs are cached for offline checks"),
         periodicMs: z.number().int().min(100).default(60_000).describe("idle uplink attempt period"),

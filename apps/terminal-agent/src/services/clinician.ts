@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connectCard, StaffCardSession } from "@rhc/card-protocol";
-import { parseCertificate } from "@rhc/crypto";
+import { parseCertificate, verifyWithCertificate } from "@rhc/crypto";
 import { RhcError } from "@rhc/errors";
 import type { SyncStore } from "@rhc/sync";
 import type { AgentAudit } from "../audit/agent-audit.js";
 import type { AgentConfig } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { Secret } from "../log/secret.js";
-import { challengeSignatureValid } from "./challenge-signature.js";
 import type { Clinician, ClinicianSession } from "./clinician-sessions.js";
 import { ClinicianSessions } from "./clinician-sessions.js";
 import type { DeskCards } from "./desk-cards.js";
@@ -103,7 +102,7 @@ export class ClinicianService {
           await staff.verifyPin(pin.reveal());
           const challenge = new Uint8Array(randomBytes(CHALLENGE_BYTES));
           const signature = await staff.signChallenge(challenge);
-          if (!challengeSignatureValid(der, challenge, signature)) {
+          if (!verifyWithCertificate(der, challenge, signature)) {
             throw new RhcError("AUTH_FAILED", {
               detail: "the staff card's signature does not match its certificate",
               retriable: false,

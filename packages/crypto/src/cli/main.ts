@@ -4,7 +4,7 @@ import { z } from "zod";
 import { fromHex, toHex } from "../bytes.js";
 import { getSmProvider } from "../provider/registry.js";
 import type { SmProvider } from "../provider/types.js";
-import { OID } from "../x509/oids.js";
+import { sm2PublicKeyOf } from "../x509/certificate-key.js";
 import { parseCertificates } from "../x509/parse.js";
 import { validateChain } from "../x509/validate.js";
 
@@ -128,13 +128,9 @@ async function sm4Command(encrypt: boolean, args: string[], io: CliIo): Promise<
 }
 
 function sm2PublicKeyOfCertificate(bytes: Uint8Array): Uint8Array {
-  const cert = parseCertificates(bytes)[0]!;
-  const spki = cert.pkijs.subjectPublicKeyInfo;
-  const params = spki.algorithm.algorithmParams as { valueBlock?: { toString(): string } } | undefined;
-  if (spki.algorithm.algorithmId !== OID.sm2Curve && params?.valueBlock?.toString() !== OID.sm2Curve) {
-    throw new RhcError("CRYPTO_UNSUPPORTED", { detail: "the certificate's key is not an SM2 key" });
-  }
-  return spki.subjectPublicKey.valueBlock.valueHexView;
+  const key = sm2PublicKeyOf(parseCertificates(bytes)[0]!);
+  if (!key) throw new RhcError("CRYPTO_UNSUPPORTED", { detail: "the certificate's key is not an SM2 key" });
+  return key;
 }
 
 async function sm2VerifyCommand(args: string[], io: CliIo): Promise<number> {

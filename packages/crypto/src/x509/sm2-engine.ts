@@ -3,6 +3,7 @@ import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { getSmProvider } from "../provider/registry.js";
 import type { SmProvider } from "../provider/types.js";
+import { isSm2Key } from "./certificate-key.js";
 import { OID } from "./oids.js";
 
 /**
@@ -42,13 +43,4 @@ export class Sm2CryptoEngine extends pkijs.CryptoEngine {
       return false;
     }
   }
-}
-
-/** SM2 keys appear as id-ecPublicKey with the SM2 curve, or (some issuers) with the SM2 OID itself. */
-function isSm2Key(spki: pkijs.PublicKeyInfo): boolean {
-  const algorithm = spki.algorithm.algorithmId;
-  if (algorithm === OID.sm2Curve) return true;
-  if (algorithm !== OID.ecPublicKey) return false;
-  const params = spki.algorithm.algorithmParams as { valueBlock?: { toString(): string } } | undefined;
-  return params?.valueBlock?.toString() === OID.sm2Curve;
 }

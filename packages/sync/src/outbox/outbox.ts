@@ -5,7 +5,8 @@ import type { EventBatchResponse } from "../platform/wire.js";
 import type { StoreContext } from "../store/context.js";
 import { storeError } from "../store/sqlite-errors.js";
 import { canonicalJson, sha256Hex } from "../util/canonical-json.js";
-import { uuidv7 } from "../util/uuidv7.js";
+import { isoTime } from "../util/iso-time.js";
+import { Uuidv7Generator } from "../util/uuidv7.js";
 
 /** Largest single event body accepted at append (a batch must always fit at least one). */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -68,13 +69,11 @@ export class Outbox {
   private readonly oldestStmt;
   private readonly appendTxn;
   private readonly maxSeqStmt;
+  private readonly ids: Uuidv7Generator;
   private readonly listeners = new Set<(r: AppendResult) => void>();
 
   constructor(private readonly ctx: StoreContext) {
     const { db } = ctx;
-    this.insertStmt = db.prepare(
-      "INSERT INTO outbox (seq, event_id, type, body, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    );
     this.rangeStmt = db.prepare<[number, number], OutboxRow>(
       "SELECT seq, event_id, body, bytes FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq",
     );
@@ -82,17 +81,20 @@ export class Outbox {
       "SELECT seq, event_id, body, bytes FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
     );
     this.oldestStmt = db.prepare<[], { created_at: number }>("SELECT created_at FROM outbox ORDER BY seq LIMIT 1");
-    this.maxSeqStmt = db.prepare<[], { s: number }>(
-      `SELECT max(COALESCE((SELECT max(seq) FROM outbox), 0),
-                  COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'ackedThroughSeq'), 0)) AS s`,
-    );
     // The next seq is derived from the rows themselves (pending rows, else the ack mark), so an
     // append writes one row and nothing else: no counter page to rewrite on every commit.
-    this.appendTxn = db.transaction((type: string, eventId: string, body: string, bytes: number, now: number) => {
-      const seq = this.lastSeq() + 1;
-      this.insertStmt.run(seq, eventId, type, body, bytes, now);
-      return seq;
-    });
+    const lastSeq = `max(COALESCE((SELECT max(seq) FROM outbox), 0),
+                         COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'ackedThroughSeq'), 0))`;
+    this.maxSeqStmt = db.prepare<[], number>(`SELECT ${lastSeq}`).pluck();
+    // One statement computes the seq and inserts the row; seq is the rowid, so it comes back as
+    // lastInsertRowid (no RETURNING, which buffers its rows and costs more).
+    this.insertStmt = db.prepare<[string, string, string, number, number]>(
+      `INSERT INTO outbox (seq, event_id, type, body, bytes, created_at) VALUES (${lastSeq} + 1, ?, ?, ?, ?, ?)`,
+    );
+    this.appendTxn = db.transaction((type: string, eventId: string, body: string, bytes: number, now: number) =>
+      Number(this.insertStmt.run(eventId, type, body, bytes, now).lastInsertRowid),
+    );
+    this.ids = new Uuidv7Generator(ctx.clock, ctx.random);
   }
 
   /**
@@ -106,24 +108,25 @@ export class Outbox {
         detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
       });
     }
-    const checked = validatePayload(parsed.data.type, parsed.data.payload);
-    if (!checked.ok) throw new RhcError("EVENT_INVALID", { detail: `${parsed.data.type}: ${checked.reason}` });
-    const { clock, random } = this.ctx;
+    const data = parsed.data;
+    const checked = validatePayload(data.type, data.payload);
+    if (!checked.ok) throw new RhcError("EVENT_INVALID", { detail: `${data.type}: ${checked.reason}` });
+    const { clock } = this.ctx;
     const now = clock.now();
-    const eventId = uuidv7(clock, random);
-    const event = {
+    const eventId = this.ids.next();
+    // The payload is serialised once, canonically: the same text is hashed and stored in the body.
+    const payload = canonicalJson(checked.payload);
+    const envelope = JSON.stringify({
       eventId,
-      type: parsed.data.type,
-      occurredAt: parsed.data.occurredAt ?? new Date(now).toISOString(),
+      type: data.type,
+      occurredAt: data.occurredAt ?? isoTime(now),
       mono: clock.mono(),
-      aggregate: parsed.data.aggregate,
-      subject: parsed.data.subject,
-      actor: parsed.data.actor,
-      listVersions: parsed.data.listVersions ?? {},
-      payload: checked.payload,
-      payloadSha256: sha256Hex(canonicalJson(checked.payload)),
-    };
-    const body = JSON.stringify(event);
+      aggregate: data.aggregate,
+      subject: data.subject,
+      actor: data.actor,
+      listVersions: data.listVersions ?? {},
+    });
+    const body = `${envelope.slice(0, -1)},"payload":${payload},"payloadSha256":"${sha256Hex(payload)}"}`;
     const bytes = Buffer.byteLength(body);
     if (bytes > MAX_EVENT_BYTES) {
       throw new RhcError("EVENT_INVALID", { detail: `event is ${bytes} bytes (max ${MAX_EVENT_BYTES})` });
@@ -131,7 +134,7 @@ export class Outbox {
     let seq: number;
     try {
       // Its own BEGIN IMMEDIATE (or a savepoint inside a caller's transaction): COMMIT before return.
-      seq = this.appendTxn.immediate(event.type, eventId, body, bytes, now);
+      seq = this.appendTxn.immediate(data.type, eventId, body, bytes, now);
     } catch (err) {
       throw storeError(err, "outbox append");
     }
@@ -147,7 +150,7 @@ export class Outbox {
   }
 
   lastSeq(): number {
-    return this.maxSeqStmt.get()?.s ?? 0;
+    return this.maxSeqStmt.get() ?? 0;
   }
 
   ackedThroughSeq(): number {
@@ -184,7 +187,7 @@ export class Outbox {
         total += row.bytes + 16;
       }
       if (rows.length === 0) return undefined;
-      batchId = uuidv7(this.ctx.clock, this.ctx.random);
+      batchId = this.ids.next();
       const next: Inflight = { batchId, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq };
       this.ctx.write("outbox batch", () => this.ctx.meta.set("inflight", next));
     }

@@ -61,6 +61,9 @@ export const timeResponseSchema = z.object({ serverTime });
 
 // ---- I1/I2 (FHIR) ---------------------------------------------------------------------------
 export const fhirIdentifierSchema = z.object({ system: z.string(), value: z.string() });
+/** [P] Patient extension carrying the GB 3304 ethnicity code (no national FHIR profile exists). */
+export const FHIR_ETHNICITY_EXTENSION = "urn:rhc:ethnicity-gb3304";
+
 export const fhirPatientSchema = z.object({
   resourceType: z.literal("Patient"),
   id: z.string(),
