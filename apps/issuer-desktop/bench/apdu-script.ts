@@ -1,6 +1,6 @@
 // Capture and byte-for-byte replay of an APDU script, for the personalisation benchmark only: the
 // recording holds commands and answers in clear (PINs, cryptograms), so it never leaves the bench.
-import type { CardConnection, CardTransport } from "@rhc/card-protocol";
+import { type CardConnection, type CardTransport, withTransmit } from "@rhc/card-protocol";
 
 export type Target = "card" | "sam";
 
@@ -42,33 +42,14 @@ export class RecordingTransport implements CardTransport {
   async connect(reader: string, options?: Parameters<CardTransport["connect"]>[1]): Promise<CardConnection> {
     const conn = await this.inner.connect(reader, options);
     const to = this.targetOf(reader);
-    const self = this;
-    return {
-      get reader() {
-        return conn.reader;
-      },
-      get atr() {
-        return conn.atr;
-      },
-      get protocol() {
-        return conn.protocol;
-      },
-      get share() {
-        return conn.share;
-      },
-      get connected() {
-        return conn.connected;
-      },
-      transmit(command) {
-        if (!self.recording) return conn.transmit(command);
-        const sent = command.slice();
-        return conn.transmit(command).then((response) => {
-          self.exchanges.push({ to, command: sent, response: response.slice() });
-          return response;
-        });
-      },
-      disconnect: (disposition) => conn.disconnect(disposition),
-    };
+    return withTransmit(conn, (command) => {
+      if (!this.recording) return conn.transmit(command);
+      const sent = command.slice();
+      return conn.transmit(command).then((response) => {
+        this.exchanges.push({ to, command: sent, response: response.slice() });
+        return response;
+      });
+    });
   }
 }
 

@@ -220,6 +220,7 @@ export {
 } from "./staff-card/staff-session.js";
 // Test support: scripted APDU cards for integrators' unit tests.
 export { type ScriptAnswer, ScriptedCard, type ScriptStep } from "./testing/scripted-card.js";
+export { withTransmit } from "./transport/intercept.js";
 export { type MemoryCard, MemoryTransport } from "./transport/memory.js";
 export { PcscTransport } from "./transport/pcsc.js";
 export { pcscErrorCode } from "./transport/pcsc-errors.js";

@@ -1,6 +1,7 @@
 import { type DecodedCommand, decodeCommand } from "../apdu/command.js";
 import { swHex } from "../apdu/response.js";
-import type { CardConnection, Disposition } from "../transport/types.js";
+import { withTransmit } from "../transport/intercept.js";
+import type { CardConnection } from "../transport/types.js";
 import { toHex } from "../util/hex.js";
 
 /** One APDU exchange as it may appear in logs and diagnostics: secrets are already removed. */
@@ -99,53 +100,33 @@ export function traceConnection(
     return RULES.find((r) => (!r.personal || !showPersonal) && r.matches(decoded));
   };
 
-  return {
-    get reader() {
-      return connection.reader;
-    },
-    get atr() {
-      return connection.atr;
-    },
-    get protocol() {
-      return connection.protocol;
-    },
-    get share() {
-      return connection.share;
-    },
-    get connected() {
-      return connection.connected;
-    },
-    async transmit(command: Uint8Array): Promise<Uint8Array> {
-      let decoded: DecodedCommand | undefined;
-      try {
-        decoded = decodeCommand(command);
-      } catch {
-        decoded = undefined;
-      }
-      const rule = ruleFor(decoded);
-      const at = Date.now();
-      const start = performance.now();
-      const base = { seq: ++seq, reader: connection.reader, at, command: renderCommand(command, decoded, rule) };
-      try {
-        const response = await connection.transmit(command);
-        const body = response.subarray(0, Math.max(0, response.length - 2));
-        const sw =
-          response.length >= 2 ? swHex((response[response.length - 2]! << 8) | response[response.length - 1]!) : "????";
-        carry = sw.startsWith("61") ? rule : undefined;
-        const shown = rule?.hide.response && body.length > 0 ? hidden(rule.name, body.length) : toHex(body);
-        sink({ ...base, durationMs: performance.now() - start, response: shown, sw });
-        return response;
-      } catch (error) {
-        carry = undefined;
-        const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "ERROR";
-        sink({ ...base, durationMs: performance.now() - start, response: "", sw: code });
-        throw error;
-      }
-    },
-    disconnect(disposition?: Disposition): Promise<void> {
-      return connection.disconnect(disposition);
-    },
-  };
+  return withTransmit(connection, async (command) => {
+    let decoded: DecodedCommand | undefined;
+    try {
+      decoded = decodeCommand(command);
+    } catch {
+      decoded = undefined;
+    }
+    const rule = ruleFor(decoded);
+    const at = Date.now();
+    const start = performance.now();
+    const base = { seq: ++seq, reader: connection.reader, at, command: renderCommand(command, decoded, rule) };
+    try {
+      const response = await connection.transmit(command);
+      const body = response.subarray(0, Math.max(0, response.length - 2));
+      const sw =
+        response.length >= 2 ? swHex((response[response.length - 2]! << 8) | response[response.length - 1]!) : "????";
+      carry = sw.startsWith("61") ? rule : undefined;
+      const shown = rule?.hide.response && body.length > 0 ? hidden(rule.name, body.length) : toHex(body);
+      sink({ ...base, durationMs: performance.now() - start, response: shown, sw });
+      return response;
+    } catch (error) {
+      carry = undefined;
+      const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "ERROR";
+      sink({ ...base, durationMs: performance.now() - start, response: "", sw: code });
+      throw error;
+    }
+  });
 }
 
 /** A bounded in-memory trace for diagnostics reports. */
