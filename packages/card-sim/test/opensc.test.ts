@@ -1,26 +1,48 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { cardPresent, PcscTransport, waitForReader } from "@rhc/card-protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeResidentImage } from "../src/generator/resident.js";
-import { TestDesk } from "../src/testing/index.js";
+import { CardHost } from "../src/host/card-host.js";
+import { ensureStack, stackCommand } from "../src/testing/index.js";
 
 // A third-party PC/SC client (OpenSC's opensc-tool, Debian package `opensc`) sees a normal ISO
 // card: it reads the ATR and exchanges SELECT / READ RECORD / READ BINARY with a simulated card.
+// opensc-tool polls every reader it can see, so it gets a private pcscd of its own: on the shared
+// one it would touch other test files' lanes (their exclusive connections, their resets).
 const run = promisify(execFile);
 const image = makeResidentImage({ seed: "opensc-1", region: "410100" });
-let desk: TestDesk;
+const stack = {
+  dir: `/tmp/rhc-pcsc-opensc-${process.pid}`,
+  basePort: 38563,
+  names: ["OpenSC Test Reader"],
+  isolate: "1" as const,
+};
+const READER = "OpenSC Test Reader 00 00";
+let host: CardHost;
+let transport: PcscTransport;
+let socket = "";
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("resident", { type: "resident", options: { image } });
+  ({
+    info: { socket },
+  } = await ensureStack(stack));
+  // libpcsclite reads the socket name once per process, before the first PC/SC call.
+  process.env.PCSCLITE_CSOCK_NAME = socket;
+  host = await CardHost.start();
+  transport = new PcscTransport();
+  await host.insert(stack.basePort, { type: "resident", options: { image } });
+  await waitForReader(transport, READER, cardPresent);
 });
 afterAll(async () => {
-  await desk?.close();
+  await transport?.close();
+  await host?.terminate();
+  await stackCommand("stop", stack);
 });
 
 async function openscTool(...args: string[]): Promise<string> {
-  const { stdout, stderr } = await run("opensc-tool", ["-r", desk.readerName("resident"), ...args], {
-    env: process.env,
+  const { stdout, stderr } = await run("opensc-tool", ["-r", READER, ...args], {
+    env: { ...process.env, PCSCLITE_CSOCK_NAME: socket },
     timeout: 20_000,
   });
   return stdout + stderr;

@@ -244,6 +244,9 @@ export class ReaderMonitor {
   private async kindOf(status: ReaderStatus): Promise<CardKind> {
     const byAtr = kindFromAtr(status.atr!, this.atrRules);
     if (byAtr !== "unknown" || this.probes === false || status.inUse) return byAtr;
+    // A probe selects applications and resets the card: with roles configured, only cards in this
+    // desk's own readers are touched, never another program's card in a reader of no role.
+    if (this.roles.configured && this.roles.roleOf(status.name) === undefined) return byAtr;
     return probeKind(this.transport, status.name, this.probes);
   }
 

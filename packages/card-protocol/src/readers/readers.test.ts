@@ -151,6 +151,25 @@ describe("ReaderMonitor", () => {
     await monitor.stop();
   });
 
+  it("with roles configured, never probes (nor resets) a card in a reader of no role", async () => {
+    const t = new MemoryTransport(["Resident Card Reader 00 00", "Other App Reader"]);
+    const answer = (c: Uint8Array) => (toHex(c).startsWith("00A404000C") ? 0x9000 : 0x6a82);
+    const ours = card(T1("VENDOR-X"), answer);
+    const theirs = card(T1("VENDOR-X"), answer);
+    const monitor = new ReaderMonitor(t, { roles: { resident: { patterns: ["^Resident Card Reader"] } } }).start();
+    t.insert("Other App Reader", theirs);
+    t.insert("Resident Card Reader 00 00", ours);
+    const inserted = await monitor.waitFor(
+      (e): e is Extract<ReaderEvent, { type: "card-inserted" }> =>
+        e.type === "card-inserted" && e.reader === "Resident Card Reader 00 00",
+    );
+    expect(inserted.kind).toBe("resident");
+    expect(monitor.readers().find((r) => r.name === "Other App Reader")?.kind).toBe("unknown");
+    expect(theirs.log).toEqual([]);
+    expect(theirs.resets).toBe(1); // only its own insertion
+    await monitor.stop();
+  });
+
   it("survives the PC/SC service stopping and coming back, with bounded backoff", async () => {
     const t = new MemoryTransport(["R"]);
     t.insert("R", card(RESIDENT_ATR));

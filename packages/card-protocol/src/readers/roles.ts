@@ -37,6 +37,11 @@ export class ReaderRoles {
   }
 
   /** The role of a reader, or undefined when no role claims it. */
+  /** Whether any role is configured (a desk), as opposed to a monitor that watches every reader. */
+  get configured(): boolean {
+    return this.roles.length > 0;
+  }
+
   roleOf(reader: string): string | undefined {
     return (
       this.roles.find((r) => r.names.has(reader))?.role ??
