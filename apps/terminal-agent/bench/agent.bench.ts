@@ -1,14 +1,30 @@
 // Terminal agent benchmarks, each against a baseline measured in the same run:
-//  1. card read: POST /v1/card/read (identity) vs the same library calls alone (SAM + card sessions,
-//     authenticity check, identity read) on the same simulated cards through the real pcscd.
-//     Goal: overhead ratio ≤ 1.05.
+//  1. card read: POST /v1/card/read (identity) vs what a careful integrator of the libraries would
+//     do for the same read with the same checks and the same record, on the same simulated cards
+//     through the same pcscd. Goal: overhead ratio ≤ 1.05. The baseline (`viaLibrary`):
+//       - keeps one SamSession open across reads (opened and PIN-verified once, as the agent does:
+//         re-opening the SAM per read is not what a careful integrator does) and asks the SAM where it
+//         stands before each read (VERIFY without data, 1 APDU — needed once the session is kept,
+//         because other programs share the SAM reader);
+//       - per read: connects the resident card, checkAuthenticity (internal authentication via the SAM
+//         + issuer certificate against the root), card number + issue serial, hotlist check in a
+//         @rhc/sync store, readIdentity, then commits the same `card.read` event to that store's
+//         outbox (WAL + synchronous=FULL) before using the data, and releases the card with a reset.
+//     So the outbox commit is on both sides: the API guarantees it before answering, and an
+//     integrator bound by the same durability rule commits it too. The ratio is therefore what the
+//     agent adds (HTTP, auth, rate limit, zod, card lock, reader lookup, JSON); the commit's own cost
+//     is reported in `details` (baselineCommitMedian) together with the ratio against the card work
+//     alone (ratioWithoutBaselineCommit), i.e. counting the commit as overhead.
+//     APDUs per read (counted by the simulated cards themselves) and process CPU time per read
+//     (`process.cpuUsage`: client, agent and the simulated cards' worker; not pcscd) are stable on a
+//     busy machine and reported in `details` for both sides.
 //  2. requests/s of GET /v1/status (auth, Host/Origin checks, rate limiter, JSON) vs a bare node:http
 //     server answering the same JSON on loopback, same client and concurrency.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { report, stats, timePair } from "@rhc/benchmark";
+import { report, stats, timeEach, timePair } from "@rhc/benchmark";
 import {
   cardPresent,
   connectCard,
@@ -21,6 +37,7 @@ import {
 } from "@rhc/card-protocol";
 import { CardHost, makePsamImage, makeResidentImage, regionPki, toRegion } from "@rhc/card-sim";
 import { ensureStack, stackCommand } from "@rhc/card-sim/testing";
+import { openSyncStore } from "@rhc/sync";
 import { startAgent } from "../src/index.js";
 import { closeKeepAlive, postJson, requestsPerSecond } from "./load.js";
 
@@ -78,36 +95,104 @@ try {
   const { token } = (await (await fetch(`${agent.url}/v1/pairing/${pairing.requestId}`)).json()) as { token: string };
   const headers = { authorization: `Bearer ${token}` };
 
-  // 1. Card read: the API vs the library calls it makes, interleaved.
+  // 1. Card read: the API vs the library calls of a careful integrator (see the header), interleaved.
   const viaApi = async () => {
     const res = await postJson(`${agent.url}/v1/card/read`, headers, { sections: ["identity"] });
     if (res.status !== 200) throw new Error(`card read ${res.status}: ${res.text}`);
     JSON.parse(res.text);
   };
+  const roots = [{ publicKey: fromHex(toHex(root)) }];
+  const sam = await SamSession.open(await connectCard(transport, SAM));
+  await sam.verifyPin(SAM_PIN);
+  const store = openSyncStore({ path: join(dataDir, "baseline.sqlite"), terminalId: "T-BENCH-LIB" });
+  const commitTimes: number[] = [];
   const viaLibrary = async () => {
-    const samConnection = await connectCard(transport, SAM);
-    const sam = await SamSession.open(samConnection);
-    await sam.verifyPin(SAM_PIN);
+    // The SAM still in DF01 with its PIN verified (9000)? Otherwise a careful integrator re-opens it.
+    if ((await sam.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0 })).sw !== 0x9000) throw new Error("SAM state lost");
     const connection = await connectCard(transport, RESIDENT);
-    const card = HealthCardSession.open(connection, { sam });
-    await card.checkAuthenticity({ roots: [{ publicKey: fromHex(toHex(root)) }] });
-    await card.readFile("DDF1/EF05", ["cardNumber"]);
-    await card.readIdentity();
-    await connection.disconnect("reset");
-    await sam.close();
+    try {
+      const card = HealthCardSession.open(connection, { sam });
+      const authenticity = await card.checkAuthenticity({ roots });
+      if (!authenticity.genuine) throw new Error("not genuine");
+      const { cardNumber: cardNo, issueSerial } = await card.readFile("DDF1/EF05", ["cardNumber", "issueSerial"]);
+      const cardSerial = issueSerial.trim();
+      const check = store.hotlist.checkCard(cardNo, cardSerial);
+      if (check.listed) throw new Error("hotlisted");
+      const identity = await card.readIdentity();
+      const start = process.hrtime.bigint();
+      store.outbox.append({
+        type: "card.read",
+        aggregate: { kind: "card", id: cardNo },
+        subject: { cardNo },
+        actor: { kind: "operator", id: "client:bench", name: "bench" },
+        listVersions: {
+          ...(check.listVersion !== null ? { hotlist: check.listVersion } : {}),
+          crl: store.crl.versions(),
+        },
+        payload: {
+          cardNo,
+          cardSerial,
+          purpose: "registration",
+          genuine: true,
+          hotlist: check.listVersion === null ? "unknown" : "clear",
+        },
+      });
+      commitTimes.push(Number(process.hrtime.bigint() - start) / 1000);
+      JSON.stringify(identity);
+    } finally {
+      await connection.disconnect("reset");
+    }
   };
-  const { measured, baseline } = await timePair(viaApi, viaLibrary, { rounds: 10, perRound: 20, warmup: 5 });
+  const { measured, baseline } = await timePair(viaApi, viaLibrary, { rounds: 20, perRound: 10, warmup: 10 });
   const m = stats(measured);
   const b = stats(baseline);
+  const commit = stats(commitTimes.slice(-baseline.length));
+
+  // APDUs (as the simulated cards count them) and process CPU per read, in alternating blocks.
+  const perRead = async (fn: () => Promise<void>, n: number) => {
+    const apdus = async () => Object.fromEntries((await host.status()).map((slot) => [slot.type, slot.apduCount]));
+    const before = await apdus();
+    const cpu = process.cpuUsage();
+    await timeEach(fn, { samples: n });
+    const used = process.cpuUsage(cpu);
+    const after = await apdus();
+    return {
+      card: ((after.resident ?? 0) - (before.resident ?? 0)) / n,
+      sam: ((after.psam ?? 0) - (before.psam ?? 0)) / n,
+      cpuUs: (used.user + used.system) / n,
+    };
+  };
+  const blocks = {
+    api: [] as Awaited<ReturnType<typeof perRead>>[],
+    library: [] as Awaited<ReturnType<typeof perRead>>[],
+  };
+  for (let i = 0; i < 4; i++) {
+    blocks.api.push(await perRead(viaApi, 25));
+    blocks.library.push(await perRead(viaLibrary, 25));
+  }
+  const median = (xs: number[]) => stats(xs).median;
+  const apdus = (side: keyof typeof blocks) =>
+    `${median(blocks[side].map((x) => x.card))} card + ${median(blocks[side].map((x) => x.sam))} SAM`;
   report({
     name: "terminal-agent.card-read-overhead",
     unit: "µs",
     value: m.median,
     baseline: b.median,
     samples: m.count,
-    note: "median card read (identity, genuine + hotlist checks, outbox commit) through the HTTP API vs the same card-protocol calls alone; goal ratio ≤ 1.05",
-    details: { apiP90: m.p90, libraryP90: b.p90 },
+    note: "median card read (identity; genuine-card + hotlist checks; card.read committed to the outbox) through the HTTP API vs a careful integrator's card-protocol + sync calls for the same read, checks and commit; goal ratio ≤ 1.05",
+    details: {
+      apiP90: m.p90,
+      libraryP90: b.p90,
+      baselineCommitMedian: commit.median,
+      ratioWithoutBaselineCommit: Math.round((m.median / (b.median - commit.median)) * 1000) / 1000,
+      apiApdusPerRead: apdus("api"),
+      libraryApdusPerRead: apdus("library"),
+      apiCpuUsPerRead: Math.round(median(blocks.api.map((x) => x.cpuUs))),
+      libraryCpuUsPerRead: Math.round(median(blocks.library.map((x) => x.cpuUs))),
+    },
   });
+  await sam.close();
+  store.close();
 
   // 2. Status endpoint throughput.
   const statusBody = await (await fetch(`${agent.url}/v1/status`, { headers })).text();

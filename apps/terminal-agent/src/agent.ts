@@ -235,6 +235,7 @@ export async function startAgent(
           sockets.closeAll();
           // fastify.close() waits for in-flight requests: an operation that is committing its event finishes first.
           await Promise.all([apiServer.close(), adminServer.close()]);
+          await cards.close();
           await readers.stop();
           await transport.close();
           audit.record({ action: "agent.stopped", actor: "agent", outcome: "ok" });
@@ -250,6 +251,7 @@ export async function startAgent(
     closing = true;
     await api?.close().catch(() => undefined);
     await admin?.close().catch(() => undefined);
+    await cards.close();
     await readers.stop();
     await transport.close();
     await sync.close();

@@ -82,22 +82,16 @@ export function syncProbe(sync: SyncRuntime): Probe {
 /** The SAM: reader, terminal number, serial and version, PIN state; errors say what is wrong. */
 export function samProbe(cards: DeskCards): Probe {
   return () =>
-    cards.lock.run(async () => {
-      const reader = await cards.readers.cardReader("sam", "SAM_MISSING");
-      const sam = await cards.openSam();
-      try {
-        const info = await sam.publicInfo();
-        return {
-          reader: reader.name,
-          atr: reader.atr ?? null,
-          terminalNumber: await sam.terminalNumber(),
-          serial: info.serial,
-          version: info.version,
-          pin: await sam.pinState(),
-          cardLockDepth: cards.lock.depth,
-        };
-      } finally {
-        await sam.close().catch(() => undefined);
-      }
+    cards.withSam(async (sam, reader) => {
+      const info = await sam.publicInfo();
+      return {
+        reader: reader.name,
+        atr: reader.atr ?? null,
+        terminalNumber: await sam.terminalNumber(),
+        serial: info.serial,
+        version: info.version,
+        pin: await sam.pinState(),
+        cardLockDepth: cards.lock.depth,
+      };
     });
 }

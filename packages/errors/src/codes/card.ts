@@ -194,6 +194,12 @@ export const CARD_ERRORS = {
     zh: "SAM 卡需要先校验 PIN。",
     en: "The SAM PIN must be verified first.",
   },
+  SAM_PIN_REJECTED: {
+    retriable: false,
+    http: 503,
+    zh: "SAM 卡拒绝了配置的 PIN（或 PIN 已锁定）：为免锁卡，已停止尝试。请核对 sam.pinFile 后重启终端代理；SAM 已锁定时请联系发卡机构解锁。",
+    en: "The SAM refused the configured PIN (or its PIN is blocked): no further tries are made, so the SAM is not blocked. Correct sam.pinFile and restart the agent; if the SAM is blocked, ask the issuer to unblock it.",
+  },
   FIELD_INVALID: {
     retriable: false,
     http: 422,
