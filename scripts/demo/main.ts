@@ -15,6 +15,7 @@ import {
   makePsamImage,
   makeResidentImage,
   portraitJpeg,
+  readImage,
   writeImage,
 } from "@rhc/card-sim";
 import { RhcError } from "@rhc/errors";
@@ -98,7 +99,9 @@ ok(
 step("Cards into the readers");
 const blankPath = join(DIR, "cards", "card-1.json");
 mkdirSync(join(DIR, "cards"), { recursive: true });
-writeImage(blankPath, makeBlankImage({ seed: "demo-blank-1", region: REGION }));
+const blankImage = makeBlankImage({ seed: "demo-blank-1", region: REGION });
+const blankKeys = Object.values(blankImage.cos.keys).filter((k) => k.value).length;
+writeImage(blankPath, blankImage);
 await desk.insert("issuerSam", { type: "image", options: { image: makeIsamImage({ region: REGION, pin: SAM_PIN }) } });
 ok("issuer SAM (ISAM, holds the region's master keys) → Issuer SAM Reader");
 await desk.insert("issuerCard", { type: "image", options: { image: blankPath } });
@@ -154,7 +157,13 @@ story.push(async () => {
   ok(
     `personalised through the ISAM in ${result.durationMs.toFixed(0)} ms, ${result.apduCount} APDUs: card ${result.cardNo}, issue serial ${result.issueSerial}, chip ${result.chipSerial}`,
   );
-  info(`keys diversified per card inside the SAM, data + photo written with secure messaging, DDF1 locked,`);
+  // What the card itself now holds (the simulator saves its image after every write).
+  const { cos } = readImage(blankPath);
+  const keys = Object.values(cos.keys).filter((k) => k.value).length;
+  const locked = cos.lifecycle === "operational" ? "personalisation locked" : `NOT locked (${cos.lifecycle})`;
+  (cos.lifecycle === "operational" ? info : warn)(
+    `the card now: ${keys} keys diversified for it by the ISAM (the blank had ${blankKeys}), lifecycle ${cos.lifecycle}: ${locked}`,
+  );
   info(`everything read back and verified (digest ${result.readBackDigest.slice(0, 16)}…)`);
   await issuer.app.delivery!.drained(20_000);
   const pix = await fetch(
@@ -389,6 +398,8 @@ The services keep running (Ctrl-C stops them):
   terminal agent API:              ${agent.url}/openapi.json   (pair: POST ${agent.url}/v1/pairing)
   platform sandbox:                ${platform.sandbox.url}/openapi.json   (admin token ${platform.adminToken})
   card images:                     ${join(DIR, "cards")}`);
-process.once("SIGINT", () => {
-  void shutdown().then(() => process.exit(0));
-});
+// Ctrl-C in a terminal, SIGTERM from a service manager or `kill`: both stop everything the demo started.
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    void shutdown().then(() => process.exit(0));
+  });
