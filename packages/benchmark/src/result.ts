@@ -23,6 +23,8 @@ export interface BenchResult {
   ratio: number;
   samples: number;
   machine: Machine;
+  /** When the figure was measured (ISO 8601): the summary marks figures older than its own run. */
+  measuredAt: string;
   /** What value and baseline are, and the goal, in one sentence. */
   note?: string;
   /** Extra figures (p99, APDU counts, ...). */
@@ -49,13 +51,16 @@ export const BENCH_DIR = process.env.RHC_BENCH_DIR ?? join(repoRoot(), "bench-re
 const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v * 10) / 10 : Math.round(v * 1000) / 1000);
 
 /** Writes bench-results/<name>.json and prints the one-line summary. */
-export function report(result: Omit<BenchResult, "ratio" | "machine"> & { ratio?: number }): BenchResult {
+export function report(
+  result: Omit<BenchResult, "ratio" | "machine" | "measuredAt"> & { ratio?: number },
+): BenchResult {
   const full: BenchResult = {
     ...result,
     value: round(result.value),
     baseline: round(result.baseline),
     ratio: round(result.ratio ?? result.value / result.baseline),
     machine: machine(),
+    measuredAt: new Date().toISOString(),
   };
   mkdirSync(BENCH_DIR, { recursive: true });
   writeFileSync(join(BENCH_DIR, `${full.name}.json`), `${JSON.stringify(full, null, 2)}\n`);
