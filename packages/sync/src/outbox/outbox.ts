@@ -1,10 +1,10 @@
 import { RhcError } from "@rhc/errors";
-import { type EventInput, eventInputSchema, validatePayload } from "../events/envelope.js";
+import { type EventInput, parseEventInput } from "../events/envelope.js";
 import type { EventType } from "../events/event-types.js";
 import type { EventBatchResponse } from "../platform/wire.js";
 import type { StoreContext } from "../store/context.js";
 import { storeError } from "../store/sqlite-errors.js";
-import { canonicalJson, sha256Hex } from "../util/canonical-json.js";
+import { sha256Hex } from "../util/canonical-json.js";
 import { isoTime } from "../util/iso-time.js";
 import { Uuidv7Generator } from "../util/uuidv7.js";
 
@@ -102,20 +102,13 @@ export class Outbox {
    * throws STORE_FULL and nothing is stored (the caller must not tell the operator "done").
    */
   append<T extends EventType>(input: EventInput<T>): AppendResult {
-    const parsed = eventInputSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new RhcError("EVENT_INVALID", {
-        detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-      });
-    }
-    const data = parsed.data;
-    const checked = validatePayload(data.type, data.payload);
-    if (!checked.ok) throw new RhcError("EVENT_INVALID", { detail: `${data.type}: ${checked.reason}` });
+    const parsed = parseEventInput(input);
+    if (!parsed.ok) throw new RhcError("EVENT_INVALID", { detail: parsed.reason });
+    const { data, payloadJson: payload } = parsed;
     const { clock } = this.ctx;
     const now = clock.now();
     const eventId = this.ids.next();
     // The payload is serialised once, canonically: the same text is hashed and stored in the body.
-    const payload = canonicalJson(checked.payload);
     const envelope = JSON.stringify({
       eventId,
       type: data.type,
