@@ -1,5 +1,7 @@
-import { cardPresent, fromHex, parseResponse, waitForReader } from "@rhc/card-protocol";
+import { cardAbsent, cardPresent, fromHex, parseResponse, waitForReader } from "@rhc/card-protocol";
+import { RhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CardHost } from "../src/host/card-host.js";
 import { TestDesk } from "../src/testing/index.js";
 
 // A simulated card in a worker thread, inserted into a vpcd reader of the real pcscd.
@@ -55,11 +57,34 @@ describe("CardHost + vpcd", () => {
     );
   });
 
-  it("removes a card when its worker ends", async () => {
+  it("removes a card from its reader", async () => {
     await desk.remove("sam");
     await desk.insert("sam", { type: "iso-test" });
     await waitForReader(desk.transport, desk.readerName("sam"), cardPresent);
     await desk.host.remove(desk.port("sam"));
-    await waitForReader(desk.transport, desk.readerName("sam"), (s) => s?.present === false);
+    await waitForReader(desk.transport, desk.readerName("sam"), cardAbsent);
+    expect((await desk.host.status()).find((s) => s.port === desk.port("sam"))).toBeUndefined();
+  });
+
+  it("a card leaves its reader when its worker ends; the ended host answers typed errors, the reader stays usable", async () => {
+    // A second host: its worker thread really ends (Worker.terminate), taking its card with it.
+    const host = await CardHost.start();
+    await host.insert(desk.port("sam"), { type: "iso-test", options: { content: "worker one" } });
+    await waitForReader(desk.transport, desk.readerName("sam"), cardPresent);
+    const conn = await desk.transport.connect(desk.readerName("sam"));
+    expect(parseResponse(await conn.transmit(fromHex("00A40000021000"))).sw).toBe(0x9000);
+    await host.terminate();
+    await waitForReader(desk.transport, desk.readerName("sam"), cardAbsent);
+    await expect(conn.transmit(fromHex("00A40000020101"))).rejects.toMatchObject({ code: "CARD_REMOVED" });
+    await conn.disconnect().catch(() => undefined);
+    await expect(host.status()).rejects.toMatchObject({ code: "INTERNAL", detail: expect.stringContaining("ended") });
+    await expect(host.insert(desk.port("sam"), { type: "iso-test" })).rejects.toBeInstanceOf(RhcError);
+    // The reader, pcscd and the desk's own host carry on.
+    await desk.insert("sam", { type: "iso-test", options: { content: "worker two" } });
+    const again = await desk.transport.connect(desk.readerName("sam"));
+    await again.transmit(fromHex("00A40000021000"));
+    await again.transmit(fromHex("00A40000020101"));
+    expect(Buffer.from(parseResponse(await again.transmit(fromHex("00B000000A"))).data).toString()).toBe("worker two");
+    await again.disconnect();
   });
 });

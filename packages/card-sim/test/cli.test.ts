@@ -113,8 +113,10 @@ describe("rhc-card-sim: insert / list / fault / remove through pcscd", () => {
     await desk?.close();
   });
 
+  const env = { ...process.env, STACK_DIR: process.env.RHC_TEST_STACK_DIR };
+  const run = (...args: string[]) => execFileP(process.execPath, spawnArgs(...args), { env });
+
   it("inserts an image into a named reader, lists it, injects a fault and removes it", async () => {
-    const env = { ...process.env, STACK_DIR: process.env.RHC_TEST_STACK_DIR };
     const reader = desk.readerName("resident");
     child = spawn(process.execPath, spawnArgs("insert", "--reader", reader, "--image", join(dir, "inserted.json")), {
       env,
@@ -124,7 +126,6 @@ describe("rhc-card-sim: insert / list / fault / remove through pcscd", () => {
     await waitForReader(desk.transport, reader, cardPresent, { timeoutMs: 20_000 });
     const conn = await desk.transport.connect(reader);
     expect(parseResponse(await conn.transmit(fromHex("00A4000002DDF1"))).sw).toBe(0x9000);
-    const run = (...args: string[]) => execFileP(process.execPath, spawnArgs(...args), { env });
     const listed = await run("list");
     expect(listed.stdout).toMatch(new RegExp(`${reader}.*inserted.json`));
     await run("fault", "--reader", reader, "--plan", '{"forceSw":[{"sw":26000}]}');
@@ -133,5 +134,56 @@ describe("rhc-card-sim: insert / list / fault / remove through pcscd", () => {
     await run("remove", "--reader", reader);
     await waitForReader(desk.transport, reader, cardAbsent);
     expect(await exited).toBe(0);
+  });
+
+  it("inserts with --faults: a forced status word, then the card leaves after N APDUs", async () => {
+    const reader = desk.readerName("resident");
+    const plan = { forceSw: [{ sw: 0x6581, ins: 0xb2 }], removeAfterApdus: 3 };
+    child = spawn(
+      process.execPath,
+      spawnArgs("insert", "--reader", reader, "--image", join(dir, "inserted.json"), "--faults", JSON.stringify(plan)),
+      { env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const exited = new Promise<number | null>((done) => child!.on("exit", (code) => done(code)));
+    await waitForReader(desk.transport, reader, cardPresent, { timeoutMs: 20_000 });
+    const conn = await desk.transport.connect(reader);
+    const sw = async (hex: string) => parseResponse(await conn.transmit(fromHex(hex))).sw;
+    expect(await sw("00A4000002DDF1")).toBe(0x9000);
+    expect(await sw("00A4000002EF05")).toBe(0x9000);
+    expect(await sw("00B2390005")).toBe(0x6581); // forced, and the third APDU: the card leaves
+    await waitForReader(desk.transport, reader, cardAbsent);
+    await expect(conn.transmit(fromHex("00B2390005"))).rejects.toMatchObject({ code: "CARD_REMOVED" });
+    await conn.disconnect().catch(() => undefined);
+    const listed = await run("list");
+    expect(listed.stdout).toMatch(new RegExp(`${reader}.*"inserted":false,"apdus":3`));
+    await run("remove", "--reader", reader);
+    expect(await exited).toBe(0);
+  });
+
+  it("refuses an invalid --faults plan with a clear error and inserts nothing", async () => {
+    const reader = desk.readerName("resident");
+    const image = join(dir, "inserted.json");
+    const stackDir = process.env.RHC_TEST_STACK_DIR!;
+    const cases: [string, string][] = [
+      ["{removeAfterApdus: 2", "--faults: not JSON"],
+      ['{"removeAfterApdus":0}', "--faults: removeAfterApdus: Too small"],
+      ['{"forceSw":[{"sw":"6985"}]}', "--faults: forceSw.0.sw: Invalid input: expected number"],
+      ['{"removeAfter":2}', '--faults: Unrecognized key: "removeAfter"'],
+    ];
+    for (const [faults, message] of cases) {
+      const result = await cli(
+        "insert",
+        "--reader",
+        reader,
+        "--image",
+        image,
+        "--faults",
+        faults,
+        "--stack-dir",
+        stackDir,
+      );
+      expect([faults, result.code, result.err]).toEqual([faults, 1, expect.stringContaining(message)]);
+    }
+    expect((await desk.transport.listReaders()).find((r) => r.name === reader)?.present).toBe(false);
   });
 });

@@ -56,15 +56,29 @@ const options = {
 } as const;
 
 const required = (name: string) => z.string({ error: `--${name} is required` }).min(1, `--${name} is required`);
-const json = (what: string) =>
-  z.string().transform((text, ctx) => {
+/**
+ * A JSON-valued option checked against `schema`. Every issue names the option and the field
+ * (`--faults: forceSw.0.sw: Invalid input: expected number, received string`), so a typo in a plan
+ * typed on the command line is easy to find.
+ */
+function jsonOption<S extends z.ZodType>(name: string, schema: S, text: string): z.output<S> {
+  const json = z.string().transform((value, ctx) => {
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(value) as unknown;
     } catch {
-      ctx.addIssue({ code: "custom", message: `${what} is not JSON` });
+      ctx.addIssue({ code: "custom", message: "not JSON" });
       return z.NEVER;
     }
   });
+  const result = json.pipe(schema).safeParse(text);
+  if (result.success) return result.data;
+  throw new z.ZodError(
+    result.error.issues.map((issue) => ({
+      ...issue,
+      message: [name, ...(issue.path.length ? [issue.path.join(".")] : []), issue.message].join(": "),
+    })),
+  );
+}
 
 export interface CliIo {
   out(line: string): void;
@@ -100,7 +114,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case "fault": {
         const reader = findReader(stack(dir), required("reader").parse(v.reader));
-        const plan = v.clear ? {} : faultPlanSchema.parse(json("--plan").parse(required("plan").parse(v.plan)));
+        const plan = v.clear ? {} : jsonOption("--plan", faultPlanSchema, required("plan").parse(v.plan));
         const reply = await sendControl(dir, reader.port, { cmd: "faults", plan });
         if (!reply.ok) throw new Error(reply.error);
         io.out(`faults on ${reader.name}: ${JSON.stringify(reply.result)}`);
@@ -199,10 +213,12 @@ async function insert(
   faults: string | undefined,
   io: CliIo,
 ): Promise<number> {
+  // The plan is checked before anything is loaded or inserted: a bad plan leaves the reader empty.
+  const plan = faults === undefined ? undefined : jsonOption("--faults", faultPlanSchema, faults);
   const reader = findReader(stack(dir), wanted);
   const sim = await createCard({ type: "image", options: { image: resolve(file) } });
   const card = new VirtualCard({ port: reader.port, card: sim, log: (m) => io.err(m) });
-  if (faults) card.faults.set(faultPlanSchema.parse(json("--faults").parse(faults)));
+  if (plan) card.faults.set(plan);
   await card.insert();
   io.out(`inserted ${file} into ${reader.name} (ATR ${Buffer.from(sim.atr()).toString("hex").toUpperCase()})`);
   return new Promise((done) => {

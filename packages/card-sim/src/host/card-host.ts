@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { RhcError } from "@rhc/errors";
+import { RhcError, toRhcError } from "@rhc/errors";
 import type { FaultPlan } from "../faults/plan.js";
 import type { CardSpec } from "../sim-card.js";
 import type { HostRequest, HostResponse, SlotStatus } from "./protocol.js";
@@ -14,7 +14,8 @@ type RequestBody = HostRequest extends infer R ? (R extends { id: number } ? Omi
 export class CardHost {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private exited = false;
+  /** Set once the worker thread ended: its cards left their readers and every request is refused. */
+  private ended: RhcError | undefined;
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (response: HostResponse) => {
@@ -24,10 +25,13 @@ export class CardHost {
       if (response.ok) waiter.resolve(response.result);
       else waiter.reject(RhcError.fromProblem(response.problem) ?? new Error(response.message));
     });
-    worker.on("error", (error) => this.failAll(error));
+    worker.on("error", (error) => this.failAll(toRhcError(error, "INTERNAL", `card worker failed: ${error.message}`)));
     worker.on("exit", (code) => {
-      this.exited = true;
-      this.failAll(new Error(`card worker exited with code ${code}`));
+      this.ended = new RhcError("INTERNAL", {
+        detail: `card worker ended (exit code ${code}); its cards left their readers; start a new CardHost`,
+        retriable: false,
+      });
+      this.failAll(this.ended);
     });
   }
 
@@ -46,7 +50,7 @@ export class CardHost {
   }
 
   private request(body: RequestBody): Promise<unknown> {
-    if (this.exited) return Promise.reject(new Error("card worker has exited"));
+    if (this.ended) return Promise.reject(this.ended);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -77,7 +81,7 @@ export class CardHost {
   }
 
   async terminate(): Promise<void> {
-    if (this.exited) return;
+    if (this.ended) return;
     await this.worker.terminate();
   }
 }

@@ -20,20 +20,23 @@ function recordNumber(cos: Cos, ef: EfNode, p1: number): number {
   return n;
 }
 
-/** ISO record identifier search: first (000), last (001), next (010), previous (011) record whose tag = P1. */
+/**
+ * ISO record identifier search: first (000), last (001), next (010), previous (011) record whose
+ * tag = P1. Without a current record (after a selection) next acts as first and previous as last
+ * (ISO 7816-4 Annex C); not found is 6A83 and leaves the record pointer where it was.
+ */
 function recordById(cos: Cos, ef: EfNode, id: number, mode: number): number {
-  const matches = (i: number) => ef.records[i]![0] === id;
-  const count = ef.records.length;
   const from = cos.recordPointer;
+  const all = [...ef.records.keys()];
   const order =
     mode === 0
-      ? [...Array(count).keys()]
+      ? all
       : mode === 1
-        ? [...Array(count).keys()].reverse()
+        ? all.reverse()
         : mode === 2
-          ? [...Array(count).keys()].filter((i) => i + 1 > from)
-          : [...Array(count).keys()].filter((i) => i + 1 < from).reverse();
-  const found = order.find(matches);
+          ? all.filter((i) => i + 1 > from)
+          : all.filter((i) => from === 0 || i + 1 < from).reverse();
+  const found = order.find((i) => ef.records[i]![0] === id);
   if (found === undefined) refuse(SW.RECORD_NOT_FOUND);
   return found + 1;
 }
