@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectCard } from "../src/readers/access.js";
 import { type ReaderEvent, ReaderMonitor } from "../src/readers/monitor.js";
 import { StaffCardSession } from "../src/staff-card/staff-session.js";
+import { insertMuteCard } from "./support/mute-card.js";
 import { psamImage, residentFile } from "./support/sim-images.js";
 
 // The reader monitor and the staff card through the real pcscd.
@@ -74,6 +75,28 @@ describe("ReaderMonitor through pcscd", () => {
     await desk.insert("sam", { type: "iso-test" });
     expect((await event).kind).toBe("unknown");
     await desk.remove("sam");
+  });
+
+  it("reports a card that does not answer reset as card-mute, with reader and role", async () => {
+    const reader = desk.readerName("sam");
+    const muted = monitor.waitFor(
+      (e): e is Extract<ReaderEvent, { type: "card-mute" }> => e.type === "card-mute" && e.reader === reader,
+      { timeoutMs: 5000 },
+    );
+    const insertions: string[] = [];
+    const off = monitor.on("card-inserted", (e) => insertions.push(e.reader));
+    const pull = await insertMuteCard(desk.port("sam"));
+    try {
+      expect(await muted).toEqual({ type: "card-mute", reader, role: "sam" });
+      expect(monitor.reader("sam")).toMatchObject({ name: reader, mute: true, present: false, kind: undefined });
+      // A mute card has no ATR and no kind: it is never reported as an inserted card.
+      expect(insertions).not.toContain(reader);
+      await expect(desk.transport.connect(reader)).rejects.toMatchObject({ code: expect.any(String) });
+    } finally {
+      off();
+      await pull();
+    }
+    await expect.poll(() => monitor.reader("sam")?.mute, { timeout: 5000 }).toBe(false);
   });
 
   it("reports CARD_BUSY while another program holds the card exclusively, then connects", async () => {

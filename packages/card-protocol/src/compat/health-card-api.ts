@@ -1,8 +1,6 @@
 import { sm3 } from "@rhc/crypto";
 import { type ErrorCode, RhcError, toRhcError } from "@rhc/errors";
 import { swHex } from "../apdu/response.js";
-import { encodeAns } from "../codec/ans.js";
-import { encodeCn } from "../codec/cn.js";
 import type { AnyFieldValue } from "../codec/field.js";
 import { decodeLayout } from "../codec/layout.js";
 import { elementByNumber } from "../health-card/elements.js";
@@ -11,10 +9,10 @@ import { ED_LAYOUT, EE_LAYOUT, type VisitLayout } from "../health-card/visit-rec
 import { connectCard } from "../readers/access.js";
 import { SamSession } from "../sam/sam-session.js";
 import type { CardConnection, CardTransport } from "../transport/types.js";
-import { fromHex, toHex } from "../util/hex.js";
+import { toHex } from "../util/hex.js";
 import { type CompatStep, IRV, irvCode, WS_ERR, wsCode } from "./error-codes.js";
-import { ITEM_RANGES, STYLE, TLV_FUNCTIONS, type TlvFunction, type TlvParams } from "./parameters.js";
-import { fromCompatString, renderStyle, toCompatString } from "./strings.js";
+import { ITEM_RANGES, TLV_FUNCTIONS, type TlvFunction, type TlvParams } from "./parameters.js";
+import { fromCompatString, parseStyle, renderStyle, toCompatString } from "./strings.js";
 
 /** A "device" of the DLL world: the user-card reader and the SAM reader behind one port. */
 export interface CompatDevice {
@@ -393,16 +391,7 @@ export class HealthCardApi {
     nStyle: number,
   ) {
     return this.irv(h, "write-binary", async (session) => {
-      const field = { key: "szData", zh: "数据", en: "record data" };
-      const bytes =
-        nStyle === STYLE.ANS
-          ? encodeAns(szData, nLen, field)
-          : nStyle === STYLE.CN
-            ? encodeCn(szData, nLen, field)
-            : fromHex(szData);
-      if (bytes.length !== nLen)
-        throw new RhcError("INVALID_INPUT", { detail: `szData is ${bytes.length} bytes, nLen ${nLen}` });
-      await session.writeVisitBytes(kind, recNo, nPos, bytes);
+      await session.writeVisitBytes(kind, recNo, nPos, parseStyle(szData, nStyle, nLen));
       return {};
     });
   }

@@ -1,6 +1,6 @@
 import { RhcError } from "@rhc/errors";
-import { decodeAns } from "../codec/ans.js";
-import { decodeCn } from "../codec/cn.js";
+import { decodeAns, encodeAns } from "../codec/ans.js";
+import { decodeCn, encodeCn } from "../codec/cn.js";
 import type { AnyFieldValue, FieldSpec } from "../codec/field.js";
 import { fieldInvalid } from "../codec/field-error.js";
 import { fromHex, toHex } from "../util/hex.js";
@@ -41,18 +41,47 @@ export function fromCompatString(spec: FieldSpec, text: string): AnyFieldValue {
   }
 }
 
+const RANGE_FIELD = { key: "szData", zh: "数据", en: "record range" };
+const badStyle = (style: number) =>
+  new RhcError("INVALID_INPUT", { detail: `nStyle ${style} is not 0x00, 0x01, 0x0F or 0xFF` });
+
 /** Renders raw record bytes in an nStyle of iR_DF03EEInfo. */
 export function renderStyle(bytes: Uint8Array, style: number): string {
-  const field = { key: "range", zh: "数据", en: "record range" };
   switch (style) {
     case STYLE.RAW:
     case STYLE.B:
       return toHex(bytes);
     case STYLE.ANS:
-      return decodeAns(bytes, field);
+      return decodeAns(bytes, RANGE_FIELD);
     case STYLE.CN:
-      return decodeCn(bytes, field);
+      return decodeCn(bytes, RANGE_FIELD);
     default:
-      throw new RhcError("INVALID_INPUT", { detail: `nStyle ${style} is not 0x00, 0x01, 0x0F or 0xFF` });
+      throw badStyle(style);
   }
+}
+
+/**
+ * Parses the szData of iW_DF03EEInfo in an nStyle into exactly `length` bytes (ans 0x00-padded,
+ * cn F-padded, hex as given). An unknown nStyle is refused, never taken for hex.
+ */
+export function parseStyle(text: string, style: number, length: number): Uint8Array {
+  let bytes: Uint8Array;
+  switch (style) {
+    case STYLE.ANS:
+      bytes = encodeAns(text, length, RANGE_FIELD);
+      break;
+    case STYLE.CN:
+      bytes = encodeCn(text, length, RANGE_FIELD);
+      break;
+    case STYLE.RAW:
+    case STYLE.B:
+      bytes = fromHex(text);
+      break;
+    default:
+      throw badStyle(style);
+  }
+  if (bytes.length !== length) {
+    throw new RhcError("INVALID_INPUT", { detail: `szData is ${bytes.length} bytes, nLen ${length}` });
+  }
+  return bytes;
 }

@@ -623,7 +623,7 @@ export class CardOperations {
 
   /**
    * [P] INTERNAL AUTHENTICATE (spec §6.12): the card answers a random R with its IRK; the SAM
-   * recomputes the answer. 2 card APDUs (+ SELECT DDF1 if elsewhere), 2 SAM APDUs.
+   * recomputes the answer. 1 card APDU (+ SELECT DDF1 if elsewhere), 2 SAM APDUs.
    */
   async internalAuthenticate(): Promise<boolean> {
     await this.learn({ city: true });

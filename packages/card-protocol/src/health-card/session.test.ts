@@ -68,7 +68,7 @@ function auth(samCard: SamSession | SchemeSam, ref: string, levels: 1 | 2): [str
 }
 
 describe("HealthCardSession reads (spec §6.2, §6.3)", () => {
-  it("reads identity with 30 card APDUs: one SELECT per file, one authentication for DDF1", async () => {
+  it("reads identity with 27 card APDUs: one SELECT per file, one authentication for DDF1", async () => {
     const { card, samCard, session } = await desk();
     card.expect(
       select("DDF1"),
