@@ -249,3 +249,36 @@ describe("bad platform answers: typed errors, nothing lost, the queue keeps movi
     await d.stop();
   });
 });
+
+describe("G5: immediate attempts, not the next timer", () => {
+  // Backoff, periodic timer and watchdog all far beyond the test's patience: only the immediate
+  // attempts on start and on network-up can deliver in time.
+  const slow = {
+    backoff: { baseMs: 600_000, capMs: 600_000 },
+    random: { next: () => 0.99, bytes: (n: number) => new Uint8Array(n) },
+    periodicMs: 600_000,
+    watchdogMs: 600_000,
+  };
+
+  it("sends a backlog the moment the sender starts", async () => {
+    const store = h.store();
+    for (let i = 0; i < 3; i++) store.outbox.append(cardRead());
+    const d = h.deliver(store, slow);
+    await d.drained(3_000);
+    expect((await events()).events).toHaveLength(3);
+  });
+
+  it("sends at once on network-up, without waiting out the backoff", async () => {
+    const store = h.store();
+    h.sandbox.faults.set({ routes: "events:batch", partition: "both" });
+    const d = h.deliver(store, { ...slow, client: h.client("T1", { timeoutMs: 150 }) });
+    store.outbox.append(cardRead());
+    await waitFor(() => d.stats.errors >= 1, 5_000, "the first attempt to fail");
+    h.sandbox.faults.set({ partition: "none" });
+    store.outbox.append(cardRead()); // an append during backoff does not cut it short either
+    await expect(d.drained(1_000)).rejects.toMatchObject({ code: "PLATFORM_TIMEOUT" });
+    d.networkUp();
+    await d.drained(3_000);
+    expect((await events()).events.map((e) => e.seq)).toEqual([1, 2]);
+  });
+});
