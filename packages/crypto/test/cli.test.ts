@@ -28,14 +28,14 @@ async function cli(argv: string[], stdin = new Uint8Array()) {
   return { code, out, err };
 }
 
-const chainArgs = (alg: string, leaf: string) => [
+const chainArgs = (alg: string, leaf: string, issuer = "intermediate.pem") => [
   "verify-chain",
   "--trust",
   x(alg, "root.pem"),
   "--chain",
   x(alg, leaf),
   "--chain",
-  x(alg, "intermediate.pem"),
+  x(alg, issuer),
   "--crl",
   x(alg, "root.crl"),
   "--crl",
@@ -75,6 +75,19 @@ describe("rhc-crypto verify-chain", () => {
     const expired = await cli(chainArgs("ec", "expired.pem"));
     expect(expired.code).toBe(1);
     expect(JSON.parse(expired.out).reasons.map((r: { code: string }) => r.code)).toEqual(["EXPIRED"]);
+  });
+
+  it.each([
+    ["UNKNOWN_CRITICAL_EXTENSION", "unknown-critical.pem", "intermediate.pem"],
+    ["MALFORMED_EXTENSION", "malformed-extension.pem", "intermediate.pem"],
+    ["UNSUPPORTED_ALGORITHM", "leaf-ed25519.pem", "ed25519-ca.pem"],
+    ["KEY_USAGE", "leaf-under-no-cert-sign.pem", "no-cert-sign-ca.pem"],
+  ])("prints %s and exits 1", async (reason, leaf, issuer) => {
+    const { code, out } = await cli(chainArgs("ec", leaf, issuer));
+    const verdict = JSON.parse(out) as { valid: boolean; reasons: { code: string }[] };
+    expect(verdict.valid).toBe(false);
+    expect(verdict.reasons.map((r) => r.code)).toEqual([reason]);
+    expect(code).toBe(1);
   });
 
   it("without --require-revocation a missing CRL is a warning; with it, a failure", async () => {

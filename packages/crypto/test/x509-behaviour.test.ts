@@ -182,6 +182,25 @@ describe("chain assembly and results", () => {
   });
 });
 
+describe.each(["rsa", "ec", "sm2"])("reasons name the certificate concerned, %s", (alg) => {
+  it.each([
+    ["KEY_USAGE", "leaf-under-no-cert-sign.pem", "no-cert-sign-ca.pem", 1, "No-keyCertSign CA", "keyCertSign"],
+    ["UNKNOWN_CRITICAL_EXTENSION", "unknown-critical.pem", "intermediate.pem", 0, "Unknown-Critical", "1.2.3.4"],
+    ["MALFORMED_EXTENSION", "malformed-extension.pem", "intermediate.pem", 0, "Malformed-Extension", "2.5.29.19"],
+    ["UNSUPPORTED_ALGORITHM", "leaf-ed25519.pem", "ed25519-ca.pem", 0, "Ed25519-Signed", "Ed25519"],
+  ])("%s", async (code, leaf, issuer, depth, certificate, message) => {
+    const result = await validateChain({
+      trustAnchors: [file(alg, "root.pem")],
+      chain: [file(alg, leaf), file(alg, issuer)],
+      at,
+      policy: { revocation: "optional" },
+    });
+    expect(result.reasons).toEqual([
+      { code, depth, certificate: expect.stringContaining(certificate), message: expect.stringContaining(message) },
+    ]);
+  });
+});
+
 describe("policy knobs", () => {
   const base = {
     trustAnchors: [file("rsa", "root.pem")],

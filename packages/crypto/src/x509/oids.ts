@@ -91,6 +91,8 @@ export const SIGNATURE_ALGORITHM_NAMES: Readonly<Record<string, string>> = {
   "1.2.840.10045.4.3.2": "ecdsa-with-SHA256",
   "1.2.840.10045.4.3.3": "ecdsa-with-SHA384",
   "1.2.840.10045.4.3.4": "ecdsa-with-SHA512",
+  "1.3.101.112": "Ed25519",
+  "1.3.101.113": "Ed448",
   [OID.sm2WithSm3]: "SM2-with-SM3",
 };
 
