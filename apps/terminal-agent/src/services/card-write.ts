@@ -5,7 +5,7 @@ import type { AgentAudit } from "../audit/agent-audit.js";
 import type { AgentConfig } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import { cardIdentity, describeAuthenticity } from "./card-read.js";
-import type { ClinicianService } from "./clinician.js";
+import type { ClinicianService, WriteAuthority } from "./clinician.js";
 import type { DeskCards } from "./desk-cards.js";
 import { applyHotlistPolicy, maskCardNo } from "./hotlist-policy.js";
 
@@ -40,9 +40,9 @@ export class CardWriteService {
     recordType: string,
     work: (card: HealthCardSession) => Promise<{ slot?: number; replaced?: boolean; bytes?: number }>,
   ): Promise<WriteOutcome> {
-    let session: Awaited<ReturnType<ClinicianService["requireForWrite"]>>;
+    let authority: WriteAuthority;
     try {
-      session = await this.clinician.requireForWrite(clientId, sessionHeader);
+      authority = await this.clinician.requireForWrite(clientId, sessionHeader);
     } catch (error) {
       const code = error instanceof RhcError ? error.code : "INTERNAL";
       this.audit.record({
@@ -53,6 +53,7 @@ export class CardWriteService {
       });
       throw error;
     }
+    const { session, revocationChecked } = authority;
     const staffId = session.clinician.staffId;
     const actor = `clinician:${staffId}`;
     try {
@@ -90,7 +91,8 @@ export class CardWriteService {
             actor,
             outcome: "ok",
             subject: maskCardNo(cardNo),
-            data: { recordType, ...result },
+            // A fail-open write without a usable CRL says so in the audit trail.
+            data: { recordType, ...result, ...(revocationChecked ? {} : { revocationChecked }) },
           });
           return appended;
         });

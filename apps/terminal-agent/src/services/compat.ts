@@ -117,7 +117,7 @@ export class CompatService {
       });
     }
     const session = access.clinician
-      ? await this.clinician.requireForWrite(client.clientId, clinicianHeader)
+      ? (await this.clinician.requireForWrite(client.clientId, clinicianHeader)).session
       : undefined;
     const args = rawArgs.map(decodeArg);
     const api = this.instance();

@@ -24,6 +24,8 @@ export interface TestPlatform {
   hotlistVersion(): Promise<number>;
   /** Serve another CRL file of test-vectors/x509/sm2 for a staff CA (takes effect at the next refresh). */
   serveCrl(issuer: keyof typeof STAFF_CRL_ISSUERS, vectorFile: string): void;
+  /** Stop serving a staff CA's CRL (the platform answers 404 for it). */
+  withholdCrl(issuer: keyof typeof STAFF_CRL_ISSUERS): void;
   /** The agent configuration's `platform` block for this sandbox. */
   config: NonNullable<AgentConfigInput["platform"]>;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
@@ -67,6 +69,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   return {
     sandbox,
     serveCrl,
+    withholdCrl: (issuer) => rmSync(crlFile(issuer), { force: true }),
     servedCrlVersions: () =>
       Object.fromEntries(
         (Object.keys(STAFF_CRL_ISSUERS) as Array<keyof typeof STAFF_CRL_ISSUERS>).map((issuer) => [
