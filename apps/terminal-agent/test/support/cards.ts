@@ -33,7 +33,11 @@ export function rogueIssuerCard(seed: string) {
   return { spec: { type: "resident", options: { image } }, person };
 }
 
-export const psamCard = () => ({ type: "psam", options: { image: makePsamImage({ region: REGION, pin: SAM_PIN }) } });
+/** The desk PSAM of the test region; `terminalNo` (12 digits) gives it another terminal number. */
+export const psamCard = (terminalNo?: string) => ({
+  type: "psam",
+  options: { image: makePsamImage({ region: REGION, pin: SAM_PIN, ...(terminalNo ? { terminalNo } : {}) }) },
+});
 
 /** A staff CA card holding a certificate of the shared SM2 test PKI (test-vectors/x509/sm2). */
 export function staffCard(leaf: "clinician" | "revoked" | "expired" | "wrong-issuer", pin = STAFF_PIN) {
