@@ -131,7 +131,7 @@ export async function startAgent(
     cardRead,
     clinician,
     cardWrite: new CardWriteService(cards, clinician, sync.store, bus, audit, config.policy),
-    compat: new CompatService(cards, cardRead, clinician, sync.store, audit, config),
+    compat: new CompatService(cards, cardRead, clinician, sync.store, bus, audit, config),
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),

@@ -5,6 +5,7 @@ import { psamCard, residentCard, STAFF_PIN, staffCard } from "./support/cards.js
 import { type DeskHarness, openDesk } from "./support/desk.js";
 import { http } from "./support/http.js";
 import { receivedEvents, type TestPlatform } from "./support/platform.js";
+import { expectDeclaredData, openEvents } from "./support/ws.js";
 
 let h: DeskHarness;
 let t: DeskHarness["t"];
@@ -61,10 +62,17 @@ async function auditOf(kind: string) {
 
 describe("compat facade writes (real pcscd, clinician session, platform sandbox)", () => {
   it("writes through iW_ with a clinician session: the card holds it, a record.written event with list versions and an audit line", async () => {
+    const stream = await openEvents(`${t.agent.url}/v1/events`, { authorization: `Bearer ${token}` });
     const handle = await openWithSam();
     expect((await call("PowerOn", handle, 0x01)).body).toMatchObject({ code: 0 });
     const written = await call("iW_DDF1EF08Info", handle, { BRDH1: PHONE });
     expect(written.body).toMatchObject({ code: 0 });
+    // The desk's screens hear of it as of a native write.
+    const heard = await stream.next((m) => m.type === "card.written");
+    expect(heard.data).toMatchObject({ recordType: "compat.iW_DDF1EF08Info", reader: h.desk.readerName("resident") });
+    expectDeclaredData(heard);
+    expectDeclaredData(await stream.next((m) => m.type === "card.read"));
+    stream.socket.close();
     expect((await call("iR_DDF1EF08Info", handle)).body).toMatchObject({ code: 0, BRDH1: PHONE });
     expect((await call("CloseDevice", handle)).body).toMatchObject({ code: 0 });
 

@@ -5,6 +5,7 @@ import type { AgentAudit } from "../audit/agent-audit.js";
 import type { ClientIdentity } from "../auth/authenticator.js";
 import { hasScope, type Scope } from "../auth/scopes.js";
 import type { AgentConfig } from "../config/schema.js";
+import type { EventBus } from "../events/bus.js";
 import type { CardReadService } from "./card-read.js";
 import type { ClinicianService } from "./clinician.js";
 import type { ClinicianSession } from "./clinician-sessions.js";
@@ -85,6 +86,7 @@ export class CompatService {
     private readonly cardRead: CardReadService,
     private readonly clinician: ClinicianService,
     private readonly store: SyncStore,
+    private readonly bus: EventBus,
     private readonly audit: AgentAudit,
     private readonly config: AgentConfig,
   ) {}
@@ -223,6 +225,12 @@ export class CompatService {
         subject: maskCardNo(cardNo),
         data: { compat: name },
       });
+    });
+    this.bus.publish("card.written", {
+      reader: this.cards.readers.snapshot().readers.find((r) => r.role === "resident")?.name ?? null,
+      cardNoMasked: maskCardNo(cardNo),
+      recordType: `compat.${name}`,
+      staffId,
     });
   }
 }
