@@ -122,6 +122,10 @@ describe("compat facade writes (real pcscd, clinician session, platform sandbox)
     const again = await call("PowerOn", handle, 0x01);
     expect(again.status).toBe(423);
     expect(again.body).toMatchObject({ code: "HOTLISTED", data: { listVersion: await platform.hotlistVersion() } });
+    // The refused PowerOn left the handle without a card: nothing to write to.
+    expect((await call("iW_DDF1EF08Info", handle, { BRDH1: "13700137000" })).body).toMatchObject({
+      code: "NO_CARD",
+    });
     await t.agent.drained(10_000);
     expect(receivedEvents(platform, "card.read").at(-1)).toMatchObject({
       payload: { cardNo: card.person.citizenId, hotlist: "listed" },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pair } from "./support/agent.js";
-import { psamCard, rogueIssuerCard } from "./support/cards.js";
+import { psamCard, rogueIssuerCard, STAFF_PIN, staffCard } from "./support/cards.js";
 import { type DeskHarness, openDesk } from "./support/desk.js";
 import { http } from "./support/http.js";
 import { receivedEvents } from "./support/platform.js";
@@ -32,6 +32,7 @@ function rogueDesk(genuineCard: "deny" | "warn") {
       return receivedEvents(state.h!.platform!, type);
     },
     platform: () => state.h!.platform!,
+    h: () => state.h!,
   };
 }
 
@@ -79,5 +80,40 @@ describe("policy.genuineCard warn: the same card", () => {
 
     const reads = await d.delivered("card.read");
     expect(reads.map((e) => e.payload.genuine)).toEqual([false]);
+  });
+
+  it("never writes to it: native and compat writes are refused with CARD_NOT_GENUINE", async () => {
+    const { t, desk } = d.h();
+    const writer = await pair(t.agent, ["read-basic", "write"], "clinic workstation");
+    await desk.insert("staff", staffCard("clinician"));
+    const login = await http(`${t.agent.url}/v1/clinician/login`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${writer}` },
+      body: { pin: STAFF_PIN },
+    });
+    expect(login.status).toBe(200);
+    const headers = {
+      authorization: `Bearer ${writer}`,
+      "x-clinician-session": (login.body as { token: string }).token,
+    };
+    const native = await http(`${t.agent.url}/v1/card/allergies`, {
+      method: "POST",
+      headers,
+      body: { substance: "青霉素", reaction: "皮疹" },
+    });
+    expect(native.body).toMatchObject({ code: "CARD_NOT_GENUINE" });
+
+    const call = async (fn: string, ...args: unknown[]) =>
+      (await http(`${t.agent.url}/v1/compat/${fn}`, { method: "POST", headers, body: { args } })).body;
+    const handle = ((await call("OpenDevice", 1)) as { code: number }).code;
+    expect(await call("PowerOn", handle, 0x11)).toMatchObject({ code: 0 });
+    expect(await call("VerifyPin", handle)).toMatchObject({ code: 0 });
+    // Under "warn" the card powers on (and is read) …
+    expect(await call("PowerOn", handle, 0x01)).toMatchObject({ code: 0 });
+    // … but is never written to.
+    expect(await call("iW_DDF1EF08Info", handle, { BRDH1: "13900139000" })).toMatchObject({
+      code: "CARD_NOT_GENUINE",
+    });
+    expect(await d.delivered("record.written")).toEqual([]);
   });
 });

@@ -61,6 +61,13 @@ function decodeArg(value: unknown): unknown {
 
 type CompatMethod = (...args: unknown[]) => Promise<unknown> | unknown;
 
+interface WriteTarget {
+  session: ClinicianSession;
+  cardNo: string;
+  /** The hotlist lookup the write was allowed on (its version goes into the event). */
+  check: HotlistCheck;
+}
+
 interface PoweredCard {
   cardNo: string;
   cardSerial: string | undefined;
@@ -136,30 +143,10 @@ export class CompatService {
     const method = (api as unknown as Record<string, CompatMethod>)[name];
     if (typeof method !== "function") throw new RhcError("NOT_FOUND", { detail: `unknown function ${name}` });
     const handle = typeof args[0] === "number" ? args[0] : undefined;
-    // A write is recorded against the card its handle powered (and checked) at PowerOn: without
-    // one there is nothing to record it against, so it is refused rather than done unrecorded.
-    const powered = handle !== undefined ? this.cardOfHandle.get(handle) : undefined;
-    if (session && !powered) {
-      this.audit.record({
-        action: "card.write",
-        actor: `clinician:${session.clinician.staffId}`,
-        outcome: "denied",
-        data: { compat: name, code: "NO_CARD" },
-      });
-      throw new RhcError("NO_CARD", {
-        detail: `${name}: power the user card on this handle first (PowerOn(h, 0x01) runs the desk's checks)`,
-      });
-    }
-    // The list may have named the card since PowerOn: checked again, as the native writes do; and
-    // like them, a write never goes to a card that failed the genuine-card check (policy "warn" or not).
-    const check = powered ? this.store.hotlist.checkCard(powered.cardNo, powered.cardSerial) : undefined;
-    if (session && powered && check) {
-      applyHotlistPolicy(check, this.config.policy.hotlist, powered.cardNo);
-      if (!powered.genuine)
-        throw new RhcError("CARD_NOT_GENUINE", { detail: `${name}: the card failed the check at PowerOn` });
-    }
+    const target = session ? this.writeTarget(session, name, handle) : undefined;
 
     if (name === "PowerOn" && args[1] === SLOT_USER && handle !== undefined) {
+      // A refused PowerOn leaves the handle with no card to write to (not the one powered before).
       this.cardOfHandle.delete(handle);
       // The desk's checks and event, on a separate short session, before the DLL session starts.
       const checked = await this.cardRead.read([], "other", client.scopes, {
@@ -182,19 +169,40 @@ export class CompatService {
       result = await this.cards.lock.run(async () => method.apply(api, args));
     }
     const code = typeof result === "number" ? result : (result as { code?: number } | undefined)?.code;
-    if (session && powered && check) this.recordWrite(session, name, powered.cardNo, check, code);
+    if (target) this.recordWrite(target, name, code);
     if ((name === "CloseDevice" || name === "iDClosePort") && handle !== undefined) this.cardOfHandle.delete(handle);
     return toJsonValue(typeof result === "object" && result !== null ? result : { code: result });
   }
 
+  /**
+   * The card a write on this handle goes to. A write is recorded against the card its handle
+   * powered (and checked) at PowerOn: without one there is nothing to record it against, so it is
+   * refused rather than done unrecorded. The list may have named the card since PowerOn, so it is
+   * checked again, as the native writes do; and like them, a write never goes to a card that failed
+   * the genuine-card check (policy "warn" or not).
+   */
+  private writeTarget(session: ClinicianSession, name: string, handle: number | undefined): WriteTarget {
+    const card = handle !== undefined ? this.cardOfHandle.get(handle) : undefined;
+    if (!card) {
+      this.audit.record({
+        action: "card.write",
+        actor: `clinician:${session.clinician.staffId}`,
+        outcome: "denied",
+        data: { compat: name, code: "NO_CARD" },
+      });
+      throw new RhcError("NO_CARD", {
+        detail: `${name}: power the user card on this handle first (PowerOn(h, 0x01) runs the desk's checks)`,
+      });
+    }
+    const check = this.store.hotlist.checkCard(card.cardNo, card.cardSerial);
+    applyHotlistPolicy(check, this.config.policy.hotlist, card.cardNo);
+    if (!card.genuine)
+      throw new RhcError("CARD_NOT_GENUINE", { detail: `${name}: the card failed the check at PowerOn` });
+    return { session, cardNo: card.cardNo, check };
+  }
+
   /** A compat write's `record.written` event and audit line (one transaction), or its failure's audit line. */
-  private recordWrite(
-    session: ClinicianSession,
-    name: string,
-    cardNo: string,
-    check: HotlistCheck,
-    code: number | undefined,
-  ): void {
+  private recordWrite({ session, cardNo, check }: WriteTarget, name: string, code: number | undefined): void {
     const staffId = session.clinician.staffId;
     if (code !== 0) {
       this.audit.record({
