@@ -7,11 +7,11 @@ import { hasScope, type Scope } from "../auth/scopes.js";
 import type { AgentConfig } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { CardReadService } from "./card-read.js";
-import type { ClinicianService } from "./clinician.js";
-import type { ClinicianSession } from "./clinician-sessions.js";
+import type { ClinicianService, WriteAuthority } from "./clinician.js";
 import type { DeskCards } from "./desk-cards.js";
 import { applyHotlistPolicy, maskCardNo } from "./hotlist-policy.js";
 import { toJsonValue } from "./json.js";
+import { commitRecordWritten } from "./record-written.js";
 
 export interface CompatAccess {
   scope: Scope;
@@ -61,8 +61,7 @@ function decodeArg(value: unknown): unknown {
 
 type CompatMethod = (...args: unknown[]) => Promise<unknown> | unknown;
 
-interface WriteTarget {
-  session: ClinicianSession;
+interface WriteTarget extends WriteAuthority {
   cardNo: string;
   /** The hotlist lookup the write was allowed on (its version goes into the event). */
   check: HotlistCheck;
@@ -135,15 +134,15 @@ export class CompatService {
         data: { needed: access.scope },
       });
     }
-    const session = access.clinician
-      ? (await this.clinician.requireForWrite(client.clientId, clinicianHeader)).session
+    const authority = access.clinician
+      ? await this.clinician.requireForWrite(client.clientId, clinicianHeader)
       : undefined;
     const args = rawArgs.map(decodeArg);
     const api = this.instance();
     const method = (api as unknown as Record<string, CompatMethod>)[name];
     if (typeof method !== "function") throw new RhcError("NOT_FOUND", { detail: `unknown function ${name}` });
     const handle = typeof args[0] === "number" ? args[0] : undefined;
-    const target = session ? this.writeTarget(session, name, handle) : undefined;
+    const target = authority ? this.writeTarget(authority, name, handle) : undefined;
 
     if (name === "PowerOn" && args[1] === SLOT_USER && handle !== undefined) {
       // A refused PowerOn leaves the handle with no card to write to (not the one powered before).
@@ -181,12 +180,12 @@ export class CompatService {
    * checked again, as the native writes do; and like them, a write never goes to a card that failed
    * the genuine-card check (policy "warn" or not).
    */
-  private writeTarget(session: ClinicianSession, name: string, handle: number | undefined): WriteTarget {
+  private writeTarget(authority: WriteAuthority, name: string, handle: number | undefined): WriteTarget {
     const card = handle !== undefined ? this.cardOfHandle.get(handle) : undefined;
     if (!card) {
       this.audit.record({
         action: "card.write",
-        actor: `clinician:${session.clinician.staffId}`,
+        actor: `clinician:${authority.session.clinician.staffId}`,
         outcome: "denied",
         data: { compat: name, code: "NO_CARD" },
       });
@@ -198,11 +197,15 @@ export class CompatService {
     applyHotlistPolicy(check, this.config.policy.hotlist, card.cardNo);
     if (!card.genuine)
       throw new RhcError("CARD_NOT_GENUINE", { detail: `${name}: the card failed the check at PowerOn` });
-    return { session, cardNo: card.cardNo, check };
+    return { ...authority, cardNo: card.cardNo, check };
   }
 
   /** A compat write's `record.written` event and audit line (one transaction), or its failure's audit line. */
-  private recordWrite({ session, cardNo, check }: WriteTarget, name: string, code: number | undefined): void {
+  private recordWrite(
+    { session, revocationChecked, cardNo, check }: WriteTarget,
+    name: string,
+    code: number | undefined,
+  ): void {
     const staffId = session.clinician.staffId;
     if (code !== 0) {
       this.audit.record({
@@ -214,25 +217,12 @@ export class CompatService {
       });
       return;
     }
-    this.store.context.write("compat write", () => {
-      this.store.outbox.append({
-        type: "record.written",
-        aggregate: { kind: "card", id: cardNo },
-        subject: { cardNo },
-        actor: { kind: "clinician", id: staffId, name: session.clinician.subject.slice(0, 60) },
-        listVersions: {
-          ...(check.listVersion !== null ? { hotlist: check.listVersion } : {}),
-          crl: this.store.crl.versions(),
-        },
-        payload: { cardNo, recordType: `compat.${name}`.slice(0, 32) },
-      });
-      this.audit.record({
-        action: "card.write",
-        actor: `clinician:${staffId}`,
-        outcome: "ok",
-        subject: maskCardNo(cardNo),
-        data: { compat: name },
-      });
+    commitRecordWritten(this.store, this.audit, {
+      session,
+      cardNo,
+      check,
+      recordType: `compat.${name}`,
+      auditData: { compat: name, ...(revocationChecked ? {} : { revocationChecked }) },
     });
     this.bus.publish("card.written", {
       reader: this.cards.readers.snapshot().readers.find((r) => r.role === "resident")?.name ?? null,
