@@ -371,8 +371,11 @@ describe("the code blocks of docs/his-integration.md", () => {
     expect([...documented].filter((op) => !served.includes(op) && op !== "GET /openapi.json")).toEqual([]);
   });
 
-  it("tables the real event types", () => {
-    const events = tables(GUIDE).find((t) => t.header[0] === "type" && t.header[1] === "data")!;
+  it.each([
+    ["docs/his-integration.md", GUIDE],
+    ["the agent's README", readFileSync(new URL("../README.md", import.meta.url), "utf8")],
+  ])("%s tables the real event types with every data field", (_, text) => {
+    const events = tables(text).find((t) => t.header[0] === "type" && t.header[1] === "data")!;
     expect(events.rows.flatMap((r) => ticked(r[0]!)).sort()).toEqual(Object.keys(AGENT_EVENT_TYPES).sort());
     // Each row names every data field of its types, as the agent sends them.
     for (const [types, data] of events.rows) {
