@@ -20,6 +20,7 @@ import { settlementRoutes } from "./api/routes/settlement.js";
 import { syncRoutes } from "./api/routes/sync.js";
 import { buildAdminServer, buildApiServer } from "./api/server.js";
 import { AgentAudit } from "./audit/agent-audit.js";
+import { RejectionAudit } from "./audit/rejection-audit.js";
 import { Authenticator } from "./auth/authenticator.js";
 import { ClientStore } from "./auth/client-store.js";
 import { PairingService } from "./auth/pairing.js";
@@ -106,6 +107,8 @@ export async function startAgent(
   const clinician = new ClinicianService(cards, sync.store, bus, audit, config);
   const cardRead = new CardReadService(cards, sync.store, bus, config.policy);
   const startedAt = new Date();
+  // At most 30 lines at once, then one a second: a flood of bad tokens cannot grow the audit log.
+  const rejectedAudit = new RateLimiter(1, 30);
 
   const ctx: AgentContext = {
     config,
@@ -128,12 +131,13 @@ export async function startAgent(
     cardRead,
     clinician,
     cardWrite: new CardWriteService(cards, clinician, sync.store, bus, audit, config.policy),
-    compat: new CompatService(cards, cardRead, clinician, sync.store, audit, config),
+    compat: new CompatService(cards, cardRead, clinician, sync.store, bus, audit, config),
     limits: {
       client: new RateLimiter(config.api.rateLimit.perSecond, config.api.rateLimit.burst),
       pairing: new RateLimiter(config.api.pairing.requestsPerMinute / 60, config.api.pairing.requestsPerMinute),
-      rejectedAudit: new RateLimiter(1, 30),
+      rejectedAudit,
     },
+    rejections: new RejectionAudit(audit, rejectedAudit),
   };
   diagnostics.register("versions", versionsProbe(AGENT_VERSION, startedAt, config.terminalId));
   diagnostics.register("pcsc", pcscProbe(readers));

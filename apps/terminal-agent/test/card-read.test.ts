@@ -3,7 +3,7 @@ import { pair } from "./support/agent.js";
 import { psamCard, residentCard } from "./support/cards.js";
 import { type DeskHarness, openDesk } from "./support/desk.js";
 import { http } from "./support/http.js";
-import type { AdminEvents, TestPlatform } from "./support/platform.js";
+import { type AdminEvents, receivedEvents, type TestPlatform } from "./support/platform.js";
 
 let h: DeskHarness;
 let desk: DeskHarness["desk"];
@@ -58,6 +58,12 @@ describe("card read through the agent (real pcscd, simulated resident card and P
     const sent = await events();
     const mine = sent.events.filter((e) => e.eventId === body.event.eventId);
     expect(mine).toEqual([expect.objectContaining({ type: "card.read", status: "accepted", applyCount: 1 })]);
+    // The event says which lists the decision used: the hotlist version and each staff CA's cRLNumber.
+    const received = receivedEvents(platform, "card.read").find((e) => e.eventId === body.event.eventId);
+    expect(received?.listVersions).toEqual({
+      hotlist: await platform.hotlistVersion(),
+      crl: platform.servedCrlVersions(),
+    });
   });
 
   it("needs read-clinical for the clinical and visits sections", async () => {
@@ -93,6 +99,12 @@ describe("card read through the agent (real pcscd, simulated resident card and P
     }
     const sent = await events();
     expect(sent.events.filter((e) => e.type === "card.read").length).toBeGreaterThanOrEqual(3);
+    // The refusal names the list version that listed the card.
+    const refused = receivedEvents(platform, "card.read").at(-1);
+    expect(refused).toMatchObject({
+      payload: { hotlist: "listed" },
+      listVersions: { hotlist: await platform.hotlistVersion(), crl: platform.servedCrlVersions() },
+    });
     await platform.admin("DELETE", `/_admin/hotlist/${card.person.citizenId}`);
     await http(`${t.agent.url}/v1/sync/refresh`, { method: "POST", headers: { authorization: `Bearer ${basic}` } });
     expect((await read(basic, { sections: ["identity"] })).status).toBe(200);

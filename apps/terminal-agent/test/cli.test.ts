@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -167,5 +167,37 @@ describe("rhc-agent CLI against the running service", () => {
     });
     expect(code).toBe(1);
     expect(out.join("\n")).toMatch(/CONFIG_INVALID[\s\S]*api\.host|api\.host[\s\S]*CONFIG_INVALID/);
+  });
+
+  it("diagnose on a desk where the agent never ran: says the data directory is missing, creates nothing, prints no 'undefined'", async () => {
+    const fresh = join(dir, "never-ran");
+    const config = join(dir, "never-ran.json");
+    writeFileSync(config, JSON.stringify({ ...deskConfig(deskRoles(desk), join(fresh, "data")), ...trustConfig() }));
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const code = await runCli(["--config", config, ...args], { out: (t) => out.push(t), err: (t) => out.push(t) });
+      return { code, out: out.join("\n") };
+    };
+
+    const human = await run("diagnose");
+    expect(human.code).toBe(0);
+    expect(human.out).not.toContain("undefined");
+    expect(human.out).toMatch(
+      /dataDir:\n\s+path: .*never-ran\/data\n\s+exists: false\n\s+hint: the data directory does not exist/,
+    );
+    const report = JSON.parse((await run("diagnose", "--json")).out) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      agent: { running: false },
+      config: { valid: true, terminalId: "T-TEST-01" },
+      dataDir: { exists: false, hint: expect.stringContaining("rhc-agent start") },
+      audit: { exists: false },
+    });
+    // pcscd runs (the test stack's): no hint about starting it.
+    expect(report.pcsc).not.toHaveProperty("hint");
+
+    const audit = await run("audit", "verify");
+    expect(audit.code).toBe(1);
+    expect(audit.out).toContain("no store at");
+    expect(existsSync(fresh)).toBe(false);
   });
 });

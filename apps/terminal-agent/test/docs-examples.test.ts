@@ -34,7 +34,7 @@ import type { cardReadResponse } from "../src/api/routes/card.js";
 import type { syncStatusSchema } from "../src/api/routes/sync.js";
 import { runCli } from "../src/cli/main.js";
 import { localDiagnostics } from "../src/diagnostics/local.js";
-import { AGENT_EVENT_TYPES } from "../src/events/bus.js";
+import { AGENT_EVENT_TYPES, type AgentEventType, eventFields } from "../src/events/bus.js";
 import { deskConfig, deskRoles } from "./support/agent.js";
 import { psamCard, residentCard, STAFF_PIN, staffCard } from "./support/cards.js";
 import { type DeskHarness, openDesk } from "./support/desk.js";
@@ -371,9 +371,21 @@ describe("the code blocks of docs/his-integration.md", () => {
     expect([...documented].filter((op) => !served.includes(op) && op !== "GET /openapi.json")).toEqual([]);
   });
 
-  it("tables the real event types", () => {
-    const events = tables(GUIDE).find((t) => t.header[0] === "type" && t.header[1] === "data")!;
+  it.each([
+    ["docs/his-integration.md", GUIDE],
+    ["the agent's README", readFileSync(new URL("../README.md", import.meta.url), "utf8")],
+  ])("%s tables the real event types with every data field", (_, text) => {
+    const events = tables(text).find((t) => t.header[0] === "type" && t.header[1] === "data")!;
     expect(events.rows.flatMap((r) => ticked(r[0]!)).sort()).toEqual(Object.keys(AGENT_EVENT_TYPES).sort());
+    // Each row names every data field of its types, as the agent sends them.
+    for (const [types, data] of events.rows) {
+      const documented = new Set(ticked(data!));
+      const fields = ticked(types!).flatMap((type) => eventFields(type as AgentEventType));
+      expect(
+        fields.filter((f) => !documented.has(f)),
+        `${types}: undocumented data fields`,
+      ).toEqual([]);
+    }
   });
 });
 

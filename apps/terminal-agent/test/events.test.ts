@@ -2,7 +2,7 @@ import { TestDesk } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pair, startTestAgent, type TestAgent } from "./support/agent.js";
 import { http } from "./support/http.js";
-import { openEvents } from "./support/ws.js";
+import { expectDeclaredData, openEvents } from "./support/ws.js";
 
 let desk: TestDesk;
 let t: TestAgent;
@@ -37,6 +37,7 @@ describe("events WebSocket", () => {
     await desk.remove("resident");
     const removed = await stream.next(isType("card.removed", "resident"));
     expect(removed.seq as number).toBeGreaterThan(event.seq as number);
+    for (const m of [hello, event, removed]) expectDeclaredData(m);
     stream.socket.close();
   });
 

@@ -3,7 +3,7 @@ import { pair } from "./support/agent.js";
 import { psamCard, residentCard, STAFF_PIN, staffCard } from "./support/cards.js";
 import { type DeskHarness, openDesk } from "./support/desk.js";
 import { http } from "./support/http.js";
-import type { AdminEvents, TestPlatform } from "./support/platform.js";
+import { type AdminEvents, receivedEvents, type TestPlatform } from "./support/platform.js";
 
 let h: DeskHarness;
 let desk: DeskHarness["desk"];
@@ -121,6 +121,11 @@ describe("writes to the card need a clinician session", () => {
     const writes = sent.events.filter((e) => e.type === "record.written");
     expect(writes).toHaveLength(3);
     for (const e of writes) expect(e).toMatchObject({ status: "accepted", receiveCount: 1, applyCount: 1 });
+    // Each write carries the list versions it was decided with (hotlist + staff CRLs), as received.
+    const versions = { hotlist: await platform.hotlistVersion(), crl: platform.servedCrlVersions() };
+    const received = receivedEvents(platform, "record.written");
+    expect(received.map((e) => e.payload.recordType)).toEqual(["visit.outpatient", "allergy", "immunisation"]);
+    for (const e of received) expect(e.listVersions).toEqual(versions);
   });
 
   it("rejects invalid record fields before touching the card", async () => {

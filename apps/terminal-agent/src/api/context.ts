@@ -1,4 +1,5 @@
 import type { AgentAudit } from "../audit/agent-audit.js";
+import type { RejectionAudit } from "../audit/rejection-audit.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { ClientStore } from "../auth/client-store.js";
 import type { PairingService } from "../auth/pairing.js";
@@ -35,4 +36,6 @@ export interface AgentContext {
   cardWrite: CardWriteService;
   compat: CompatService;
   limits: { client: RateLimiter; pairing: RateLimiter; rejectedAudit: RateLimiter };
+  /** Audit lines of rejected requests, bounded by `limits.rejectedAudit`. */
+  rejections: RejectionAudit;
 }

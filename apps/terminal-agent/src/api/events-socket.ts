@@ -4,7 +4,7 @@ import type { WebSocket } from "ws";
 import { z } from "zod";
 import type { ClientIdentity } from "../auth/authenticator.js";
 import { hasScope } from "../auth/scopes.js";
-import { AGENT_EVENT_TYPES, type AgentEvent } from "../events/bus.js";
+import { AGENT_EVENT_TYPES, type AgentEvent, type AgentEventData } from "../events/bus.js";
 import type { AgentContext } from "./context.js";
 import { type ApiRoute, route } from "./route.js";
 import { readerView } from "./routes/agent-info.js";
@@ -93,12 +93,8 @@ export function registerEventsSocket(app: FastifyInstance, ctx: AgentContext): E
       const send = (event: AgentEvent) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
       };
-      send({
-        seq: 0,
-        type: "hello",
-        at: new Date().toISOString(),
-        data: { clientId: client.clientId, ...readerView(ctx) },
-      });
+      const hello: AgentEventData<"hello"> = { clientId: client.clientId, ...readerView(ctx) };
+      send({ seq: 0, type: "hello", at: new Date().toISOString(), data: hello });
       const unsubscribe = ctx.bus.subscribe(send);
       let alive = true;
       socket.on("pong", () => {

@@ -64,7 +64,7 @@ export function authorize(
   try {
     client = ctx.auth.fromAuthorization(request.headers.authorization);
   } catch (error) {
-    ctx.audit.record({
+    ctx.rejections.record({
       action: "auth.rejected",
       actor: "unknown",
       outcome: "denied",

@@ -4,6 +4,8 @@ export function formatReport(title: string, value: unknown): string {
   const walk = (v: unknown, indent: string) => {
     if (v === null || typeof v !== "object") return;
     for (const [k, item] of Object.entries(v)) {
+      // An absent value is left out, never printed as "undefined".
+      if (item === undefined) continue;
       if (item !== null && typeof item === "object") {
         if (Array.isArray(item) && item.every((x) => x === null || typeof x !== "object")) {
           lines.push(`${indent}${k}: ${item.join(", ") || "(none)"}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isRhcError, RhcError, toRhcError } from "@rhc/errors";
@@ -185,7 +185,17 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
           v = await admin().call("GET", "/admin/audit/verify");
         } catch (error) {
           if (!isRhcError(error, "AGENT_UNAVAILABLE")) throw error;
-          v = verifyStoredAudit(dataPaths(config.dataDir).store, config.terminalId);
+          const store = dataPaths(config.dataDir).store;
+          // Opening a store that is not there would create it: say so instead.
+          if (!existsSync(store)) {
+            print(`audit log: no store at ${store} (the agent has not run with this data directory)`, {
+              ok: false,
+              store,
+              exists: false,
+            });
+            return 1;
+          }
+          v = verifyStoredAudit(store, config.terminalId);
         }
         print(v.ok ? `audit log: ${v.entries} entries, chain intact` : `audit log: BROKEN at entry ${v.brokenAt}`, v);
         return v.ok ? 0 : 1;

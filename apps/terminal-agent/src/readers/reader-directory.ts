@@ -98,7 +98,7 @@ export class ReaderDirectory {
           this.error = undefined;
           this.detector.refresh();
           this.log.info("PC/SC service is back");
-          this.bus.publish("pcsc.up");
+          this.bus.publish("pcsc.up", {});
           break;
       }
     });

@@ -7,6 +7,7 @@ import type { EventBus } from "../events/bus.js";
 import type { DeskCards } from "./desk-cards.js";
 import { applyHotlistPolicy, type HotlistDecision, maskCardNo } from "./hotlist-policy.js";
 import { toJsonValue } from "./json.js";
+import { listVersionsUsed } from "./record-written.js";
 
 /** What a section reads and which scope it needs: adding a section is adding a row. */
 export const CARD_SECTIONS = {
@@ -87,10 +88,7 @@ export class CardReadService {
       const { cardNo, cardSerial } = await cardIdentity(card);
       // The hotlist names physical cards (cardNo#issueSerial), so a replacement card stays usable.
       const check = this.store.hotlist.checkCard(cardNo, cardSerial);
-      const listVersions = {
-        ...(check.listVersion !== null ? { hotlist: check.listVersion } : {}),
-        crl: this.store.crl.versions(),
-      };
+      const listVersions = listVersionsUsed(this.store, check);
       const record = (refusal?: RhcError) => {
         const event = this.store.outbox.append({
           type: "card.read",

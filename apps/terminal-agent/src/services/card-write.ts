@@ -5,9 +5,10 @@ import type { AgentAudit } from "../audit/agent-audit.js";
 import type { AgentConfig } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import { cardIdentity, describeAuthenticity } from "./card-read.js";
-import type { ClinicianService } from "./clinician.js";
+import type { ClinicianService, WriteAuthority } from "./clinician.js";
 import type { DeskCards } from "./desk-cards.js";
 import { applyHotlistPolicy, maskCardNo } from "./hotlist-policy.js";
+import { commitRecordWritten } from "./record-written.js";
 
 export interface WriteOutcome {
   cardNo: string;
@@ -40,9 +41,9 @@ export class CardWriteService {
     recordType: string,
     work: (card: HealthCardSession) => Promise<{ slot?: number; replaced?: boolean; bytes?: number }>,
   ): Promise<WriteOutcome> {
-    let session: Awaited<ReturnType<ClinicianService["requireForWrite"]>>;
+    let authority: WriteAuthority;
     try {
-      session = await this.clinician.requireForWrite(clientId, sessionHeader);
+      authority = await this.clinician.requireForWrite(clientId, sessionHeader);
     } catch (error) {
       const code = error instanceof RhcError ? error.code : "INTERNAL";
       this.audit.record({
@@ -53,6 +54,7 @@ export class CardWriteService {
       });
       throw error;
     }
+    const { session, revocationChecked } = authority;
     const staffId = session.clinician.staffId;
     const actor = `clinician:${staffId}`;
     try {
@@ -67,32 +69,15 @@ export class CardWriteService {
           });
         }
         const result = await work(card);
-        const check = this.store.hotlist.checkCard(cardNo, cardSerial);
-        const event = this.store.context.write("card write", () => {
-          const appended = this.store.outbox.append({
-            type: "record.written",
-            aggregate: { kind: "card", id: cardNo },
-            subject: { cardNo },
-            actor: { kind: "clinician", id: staffId, name: session.clinician.subject.slice(0, 60) },
-            listVersions: {
-              ...(check.listVersion !== null ? { hotlist: check.listVersion } : {}),
-              crl: this.store.crl.versions(),
-            },
-            payload: {
-              cardNo,
-              recordType,
-              ...(result.slot !== undefined ? { recordId: `slot-${result.slot}` } : {}),
-              ...(result.bytes !== undefined ? { bytes: result.bytes } : {}),
-            },
-          });
-          this.audit.record({
-            action: "card.write",
-            actor,
-            outcome: "ok",
-            subject: maskCardNo(cardNo),
-            data: { recordType, ...result },
-          });
-          return appended;
+        const event = commitRecordWritten(this.store, this.audit, {
+          session,
+          cardNo,
+          check: this.store.hotlist.checkCard(cardNo, cardSerial),
+          recordType,
+          ...(result.slot !== undefined ? { recordId: `slot-${result.slot}` } : {}),
+          ...(result.bytes !== undefined ? { bytes: result.bytes } : {}),
+          // A fail-open write without a usable CRL says so in the audit trail.
+          auditData: { recordType, ...result, ...(revocationChecked ? {} : { revocationChecked }) },
         });
         this.bus.publish("card.written", { reader, cardNoMasked: maskCardNo(cardNo), recordType, staffId });
         return { cardNo, recordType, ...result, event, clinician: { staffId } };

@@ -25,6 +25,13 @@ function readPemFiles(files: readonly string[], what: string): string[] {
   });
 }
 
+/** A clinician session allowed to write, and whether this write's revocation check had a usable CRL. */
+export interface WriteAuthority {
+  session: ClinicianSession;
+  /** False when a fail-open `recordWrite` policy let the write through without a usable CRL. */
+  revocationChecked: boolean;
+}
+
 export interface LoginResult {
   token: Secret;
   session: ClinicianSession;
@@ -166,11 +173,11 @@ export class ClinicianService {
    * The clinician session a write presents, with the certificate re-checked against the cached
    * CRLs under the write policy: a certificate revoked since login stops writes at once.
    */
-  async requireForWrite(clientId: string, header: string | undefined): Promise<ClinicianSession> {
+  async requireForWrite(clientId: string, header: string | undefined): Promise<WriteAuthority> {
     const session = this.sessions.require(clientId, header);
     const der = this.certificates.get(session.sessionId);
     if (!der) throw new RhcError("CLINICIAN_REQUIRED", { detail: "session without certificate" });
-    await this.checker.check([der, ...this.intermediates], this.config.policy.revocation.recordWrite);
-    return session;
+    const verdict = await this.checker.check([der, ...this.intermediates], this.config.policy.revocation.recordWrite);
+    return { session, revocationChecked: verdict.revocationChecked };
   }
 }

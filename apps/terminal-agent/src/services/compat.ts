@@ -1,15 +1,17 @@
 import { HealthCardApi, SLOT_USER } from "@rhc/card-protocol";
 import { RhcError } from "@rhc/errors";
-import type { SyncStore } from "@rhc/sync";
+import type { HotlistCheck, SyncStore } from "@rhc/sync";
 import type { AgentAudit } from "../audit/agent-audit.js";
 import type { ClientIdentity } from "../auth/authenticator.js";
 import { hasScope, type Scope } from "../auth/scopes.js";
 import type { AgentConfig } from "../config/schema.js";
+import type { EventBus } from "../events/bus.js";
 import type { CardReadService } from "./card-read.js";
-import type { ClinicianService } from "./clinician.js";
+import type { ClinicianService, WriteAuthority } from "./clinician.js";
 import type { DeskCards } from "./desk-cards.js";
-import { maskCardNo } from "./hotlist-policy.js";
+import { applyHotlistPolicy, maskCardNo } from "./hotlist-policy.js";
 import { toJsonValue } from "./json.js";
+import { commitRecordWritten } from "./record-written.js";
 
 export interface CompatAccess {
   scope: Scope;
@@ -59,22 +61,38 @@ function decodeArg(value: unknown): unknown {
 
 type CompatMethod = (...args: unknown[]) => Promise<unknown> | unknown;
 
+interface WriteTarget extends WriteAuthority {
+  cardNo: string;
+  /** The hotlist lookup the write was allowed on (its version goes into the event). */
+  check: HotlistCheck;
+}
+
+interface PoweredCard {
+  cardNo: string;
+  cardSerial: string | undefined;
+  genuine: boolean;
+}
+
 /**
  * The vendor-DLL compatibility facade (card-protocol's HealthCardApi) over HTTP, for integrators
  * porting `iR_/iW_` calls. Port 1 is this desk's resident + SAM readers; `VerifyPin(h)` takes no PIN
  * (the agent supplies the configured SAM PIN). The agent's guarantees
  * still hold: powering the user card runs the genuine-card and hotlist checks and records a
- * `card.read` event; writes need a clinician session and record `record.written` events.
+ * `card.read` event; writes need a clinician session and a user card powered (and checked) on
+ * their handle, are refused for a hotlisted or non-genuine card, and record `record.written`
+ * events with the list versions used, plus an audit line.
  */
 export class CompatService {
   private api: HealthCardApi | undefined;
-  private readonly cardOfHandle = new Map<number, string>();
+  /** The card each handle's user-card PowerOn checked (and recorded a read of). */
+  private readonly cardOfHandle = new Map<number, PoweredCard>();
 
   constructor(
     private readonly cards: DeskCards,
     private readonly cardRead: CardReadService,
     private readonly clinician: ClinicianService,
     private readonly store: SyncStore,
+    private readonly bus: EventBus,
     private readonly audit: AgentAudit,
     private readonly config: AgentConfig,
   ) {}
@@ -116,7 +134,7 @@ export class CompatService {
         data: { needed: access.scope },
       });
     }
-    const session = access.clinician
+    const authority = access.clinician
       ? await this.clinician.requireForWrite(client.clientId, clinicianHeader)
       : undefined;
     const args = rawArgs.map(decodeArg);
@@ -124,14 +142,21 @@ export class CompatService {
     const method = (api as unknown as Record<string, CompatMethod>)[name];
     if (typeof method !== "function") throw new RhcError("NOT_FOUND", { detail: `unknown function ${name}` });
     const handle = typeof args[0] === "number" ? args[0] : undefined;
+    const target = authority ? this.writeTarget(authority, name, handle) : undefined;
 
     if (name === "PowerOn" && args[1] === SLOT_USER && handle !== undefined) {
+      // A refused PowerOn leaves the handle with no card to write to (not the one powered before).
+      this.cardOfHandle.delete(handle);
       // The desk's checks and event, on a separate short session, before the DLL session starts.
       const checked = await this.cardRead.read([], "other", client.scopes, {
         kind: "operator",
         id: `client:${client.clientId}`,
       });
-      this.cardOfHandle.set(handle, checked.cardNo);
+      this.cardOfHandle.set(handle, {
+        cardNo: checked.cardNo,
+        cardSerial: checked.cardSerial ?? undefined,
+        genuine: checked.authenticity.genuine,
+      });
     }
     let result: unknown;
     if (name === "VerifyPin" || name === "iVerifyPIN") {
@@ -143,28 +168,67 @@ export class CompatService {
       result = await this.cards.lock.run(async () => method.apply(api, args));
     }
     const code = typeof result === "number" ? result : (result as { code?: number } | undefined)?.code;
-    if (session && code === 0) {
-      const cardNo = handle !== undefined ? this.cardOfHandle.get(handle) : undefined;
-      if (cardNo) {
-        this.store.context.write("compat write", () => {
-          this.store.outbox.append({
-            type: "record.written",
-            aggregate: { kind: "card", id: cardNo },
-            subject: { cardNo },
-            actor: { kind: "clinician", id: session.clinician.staffId },
-            payload: { cardNo, recordType: `compat.${name}`.slice(0, 32) },
-          });
-          this.audit.record({
-            action: "card.write",
-            actor: `clinician:${session.clinician.staffId}`,
-            outcome: "ok",
-            subject: maskCardNo(cardNo),
-            data: { compat: name },
-          });
-        });
-      }
-    }
-    if (name === "CloseDevice" && handle !== undefined) this.cardOfHandle.delete(handle);
+    if (target) this.recordWrite(target, name, code);
+    if ((name === "CloseDevice" || name === "iDClosePort") && handle !== undefined) this.cardOfHandle.delete(handle);
     return toJsonValue(typeof result === "object" && result !== null ? result : { code: result });
+  }
+
+  /**
+   * The card a write on this handle goes to. A write is recorded against the card its handle
+   * powered (and checked) at PowerOn: without one there is nothing to record it against, so it is
+   * refused rather than done unrecorded. The list may have named the card since PowerOn, so it is
+   * checked again, as the native writes do; and like them, a write never goes to a card that failed
+   * the genuine-card check (policy "warn" or not).
+   */
+  private writeTarget(authority: WriteAuthority, name: string, handle: number | undefined): WriteTarget {
+    const card = handle !== undefined ? this.cardOfHandle.get(handle) : undefined;
+    if (!card) {
+      this.audit.record({
+        action: "card.write",
+        actor: `clinician:${authority.session.clinician.staffId}`,
+        outcome: "denied",
+        data: { compat: name, code: "NO_CARD" },
+      });
+      throw new RhcError("NO_CARD", {
+        detail: `${name}: power the user card on this handle first (PowerOn(h, 0x01) runs the desk's checks)`,
+      });
+    }
+    const check = this.store.hotlist.checkCard(card.cardNo, card.cardSerial);
+    applyHotlistPolicy(check, this.config.policy.hotlist, card.cardNo);
+    if (!card.genuine)
+      throw new RhcError("CARD_NOT_GENUINE", { detail: `${name}: the card failed the check at PowerOn` });
+    return { ...authority, cardNo: card.cardNo, check };
+  }
+
+  /** A compat write's `record.written` event and audit line (one transaction), or its failure's audit line. */
+  private recordWrite(
+    { session, revocationChecked, cardNo, check }: WriteTarget,
+    name: string,
+    code: number | undefined,
+  ): void {
+    const staffId = session.clinician.staffId;
+    if (code !== 0) {
+      this.audit.record({
+        action: "card.write",
+        actor: `clinician:${staffId}`,
+        outcome: "failed",
+        subject: maskCardNo(cardNo),
+        data: { compat: name, code: code ?? null },
+      });
+      return;
+    }
+    commitRecordWritten(this.store, this.audit, {
+      session,
+      cardNo,
+      check,
+      recordType: `compat.${name}`,
+      auditData: { compat: name, ...(revocationChecked ? {} : { revocationChecked }) },
+    });
+    this.bus.publish("card.written", {
+      reader: this.cards.readers.snapshot().readers.find((r) => r.role === "resident")?.name ?? null,
+      cardNoMasked: maskCardNo(cardNo),
+      recordType: `compat.${name}`,
+      staffId,
+    });
   }
 }

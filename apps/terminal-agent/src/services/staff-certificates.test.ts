@@ -57,6 +57,22 @@ describe("staff certificate checks (SM2 test PKI)", () => {
     });
   });
 
+  it("fail-open still refuses a certificate that a stale CRL lists as revoked", async () => {
+    const stale = checker(["root.crl", "intermediate-stale.crl"]);
+    await expect(stale.check([pem("revoked.pem"), pem("intermediate.pem")], "fail-open")).rejects.toMatchObject({
+      code: "CERT_REVOKED",
+      data: {
+        policy: "fail-open",
+        reasons: expect.arrayContaining([
+          expect.objectContaining({ code: "REVOKED", depth: 0, message: expect.stringContaining("stale CRL") }),
+        ]),
+      },
+    });
+    // The same stale CRL does not list the good clinician: fail-open admits it, unchecked.
+    const open = await stale.check([pem("clinician.pem"), pem("intermediate.pem")], "fail-open");
+    expect(open.revocationChecked).toBe(false);
+  });
+
   it("refuses when no staff CA is configured", async () => {
     const none = new StaffCertificateChecker({ trustAnchors: [], crls: () => [], crlGraceHours: 0 });
     await expect(none.check([pem("clinician.pem")], "fail-open")).rejects.toMatchObject({ code: "CERT_CHAIN_INVALID" });

@@ -21,7 +21,23 @@ export function residentCard(seed: string) {
   return { spec: { type: "resident", options: { image } }, person };
 }
 
-export const psamCard = () => ({ type: "psam", options: { image: makePsamImage({ region: REGION, pin: SAM_PIN }) } });
+/**
+ * A resident card of the test region whose issuer certificate (element 05) was signed by a root the
+ * desk does not trust (a rogue CA with the same issuer code): internal authentication passes, the
+ * certificate check fails, so the card is not genuine.
+ */
+export function rogueIssuerCard(seed: string) {
+  const issuerCertificate = regionPki(toRegion({ code: REGION, seed: "rogue-ca" })).issuerCertificate;
+  const image = makeResidentImage({ seed, region: REGION, issuerCertificate });
+  const person = image.meta?.person as Person;
+  return { spec: { type: "resident", options: { image } }, person };
+}
+
+/** The desk PSAM of the test region; `terminalNo` (12 digits) gives it another terminal number. */
+export const psamCard = (terminalNo?: string) => ({
+  type: "psam",
+  options: { image: makePsamImage({ region: REGION, pin: SAM_PIN, ...(terminalNo ? { terminalNo } : {}) }) },
+});
 
 /** A staff CA card holding a certificate of the shared SM2 test PKI (test-vectors/x509/sm2). */
 export function staffCard(leaf: "clinician" | "revoked" | "expired" | "wrong-issuer", pin = STAFF_PIN) {

@@ -17,10 +17,16 @@ export interface DeskHarness {
  * and an agent configured with the test region's trust, the SAM PIN and that platform.
  */
 export async function openDesk(
-  options: { platform?: boolean; patch?: (c: AgentConfigInput) => AgentConfigInput } = {},
+  options: {
+    platform?: boolean;
+    patch?: (c: AgentConfigInput) => AgentConfigInput;
+    /** Prepare what the platform serves before the desk's first list download. */
+    beforeFirstSync?: (platform: TestPlatform) => void;
+  } = {},
 ): Promise<DeskHarness> {
   const desk = await TestDesk.open();
   const platform = options.platform ? await startTestPlatform() : undefined;
+  if (platform) options.beforeFirstSync?.(platform);
   const patch = options.patch ?? ((c: AgentConfigInput) => c);
   const t = await startTestAgent(desk, (c) =>
     patch({ ...c, ...trustConfig(), ...(platform ? { platform: platform.config } : {}) }),

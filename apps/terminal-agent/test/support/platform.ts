@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Sandbox, startSandbox } from "@rhc/platform-sandbox";
+import { parseCrl } from "@rhc/sync";
 import { vectorPath } from "@rhc/test-vectors";
 import type { AgentConfigInput } from "../../src/index.js";
 
@@ -17,8 +18,14 @@ export const STAFF_CRL_ISSUERS = {
 
 export interface TestPlatform {
   sandbox: Sandbox;
+  /** cRLNumber (decimal) per staff CA key id of the CRL files served now: what an event's listVersions.crl must say. */
+  servedCrlVersions(): Record<string, string>;
+  /** The platform's current hotlist version. */
+  hotlistVersion(): Promise<number>;
   /** Serve another CRL file of test-vectors/x509/sm2 for a staff CA (takes effect at the next refresh). */
   serveCrl(issuer: keyof typeof STAFF_CRL_ISSUERS, vectorFile: string): void;
+  /** Stop serving a staff CA's CRL (the platform answers 404 for it). */
+  withholdCrl(issuer: keyof typeof STAFF_CRL_ISSUERS): void;
   /** The agent configuration's `platform` block for this sandbox. */
   config: NonNullable<AgentConfigInput["platform"]>;
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
@@ -30,8 +37,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), "rhc-agent-platform-"));
   const crlDir = join(dir, "crl");
   mkdirSync(crlDir);
+  const crlFile = (issuer: keyof typeof STAFF_CRL_ISSUERS) => join(crlDir, `${STAFF_CRL_ISSUERS[issuer]}.crl`);
   const serveCrl = (issuer: keyof typeof STAFF_CRL_ISSUERS, file: string) =>
-    copyFileSync(vectorPath("x509/sm2", file), join(crlDir, `${STAFF_CRL_ISSUERS[issuer]}.crl`));
+    copyFileSync(vectorPath("x509/sm2", file), crlFile(issuer));
   serveCrl("root", "root.crl");
   serveCrl("intermediate", "intermediate.crl");
   const sandbox = await startSandbox({
@@ -47,9 +55,29 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const tokenFile = join(dir, "platform.token");
   writeFileSync(tokenFile, `${TERMINAL_TOKEN}\n`, { mode: 0o600 });
   const keyId = (sandbox.signing.signer as { keyId: string }).keyId;
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(sandbox.url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN}`,
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await res.json()) as T;
+  };
   return {
     sandbox,
     serveCrl,
+    withholdCrl: (issuer) => rmSync(crlFile(issuer), { force: true }),
+    servedCrlVersions: () =>
+      Object.fromEntries(
+        (Object.keys(STAFF_CRL_ISSUERS) as Array<keyof typeof STAFF_CRL_ISSUERS>).map((issuer) => [
+          STAFF_CRL_ISSUERS[issuer],
+          parseCrl(new Uint8Array(readFileSync(crlFile(issuer)))).crlNumber,
+        ]),
+      ),
+    hotlistVersion: async () => (await admin<{ listVersion: number }>("GET", "/_admin/hotlist")).listVersion,
     config: {
       crlIssuers: Object.values(STAFF_CRL_ISSUERS),
       url: sandbox.url,
@@ -59,17 +87,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       periodicMs: 200,
       downlinkIntervalMs: 60_000,
     },
-    async admin(method, path, body) {
-      const res = await fetch(sandbox.url + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN}`,
-          ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      return (await res.json()) as never;
-    },
+    admin,
     async close() {
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
@@ -87,4 +105,23 @@ export interface AdminEvents {
     receiveCount: number;
     applyCount: number;
   }>;
+}
+
+/** One event as the platform received it (the stored wire body: envelope, list versions, payload). */
+export interface ReceivedEvent {
+  eventId: string;
+  seq: number;
+  type: string;
+  actor: { kind: string; id: string };
+  listVersions: { hotlist?: number; crl?: Record<string, string> };
+  payload: Record<string, unknown>;
+}
+
+/** The events of the test terminal as stored by the platform (its SQLite), oldest first. */
+export function receivedEvents(platform: TestPlatform, type?: string): ReceivedEvent[] {
+  const rows = platform.sandbox.db
+    .prepare("SELECT body FROM events WHERE terminal_id = ? ORDER BY seq")
+    .all(TERMINAL_ID) as Array<{ body: string }>;
+  const events = rows.map((r) => JSON.parse(r.body) as ReceivedEvent);
+  return type ? events.filter((e) => e.type === type) : events;
 }

@@ -1,4 +1,15 @@
+import { expect } from "vitest";
 import WebSocket from "ws";
+import { AGENT_EVENTS, type AgentEventType, eventFields } from "../../src/events/bus.js";
+
+/** An event's data carries exactly the fields its row of AGENT_EVENTS names (optional ones may be absent). */
+export function expectDeclaredData(m: Record<string, unknown>): void {
+  const type = m.type as AgentEventType;
+  const row: { data: readonly string[] } = AGENT_EVENTS[type];
+  const keys = Object.keys(m.data as object);
+  expect(eventFields(type), `${type} data ${keys.join(", ")}`).toEqual(expect.arrayContaining(keys));
+  expect(keys, `${type} data`).toEqual(expect.arrayContaining([...row.data]));
+}
 
 export interface EventStream {
   socket: WebSocket;
