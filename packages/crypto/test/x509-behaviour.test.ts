@@ -221,6 +221,37 @@ describe("policy knobs", () => {
     expect(codes(old)).toEqual(["CRL_STALE", "CRL_STALE"]);
   });
 
+  it("a stale CRL cannot prove a certificate good, but still proves one revoked, under any revocation policy", async () => {
+    for (const alg of ["rsa", "ec", "sm2"]) {
+      const stale = [file(alg, "root.crl"), file(alg, "intermediate-stale.crl")];
+      const chain = (leaf: string) => [file(alg, leaf), file(alg, "intermediate.pem")];
+      const trustAnchors = [file(alg, "root.pem")];
+      const optional = { revocation: "optional" as const };
+      const revoked = await validateChain({
+        trustAnchors,
+        chain: chain("revoked.pem"),
+        crls: stale,
+        at,
+        policy: optional,
+      });
+      expect(codes(revoked)).toEqual(["REVOKED"]);
+      expect(revoked.reasons[0]!.message).toContain("stale CRL");
+      expect(revoked.warnings.map((w) => w.code)).toEqual(["CRL_STALE"]);
+      const required = await validateChain({ trustAnchors, chain: chain("revoked.pem"), crls: stale, at });
+      expect(codes(required)).toEqual(["CRL_STALE", "REVOKED"]);
+      // The good certificate: unknown, so admitted under "optional" with the warning only.
+      const good = await validateChain({
+        trustAnchors,
+        chain: chain("clinician.pem"),
+        crls: stale,
+        at,
+        policy: optional,
+      });
+      expect(good.valid).toBe(true);
+      expect(good.warnings.map((w) => w.code)).toEqual(["CRL_STALE"]);
+    }
+  });
+
   it("clock skew tolerates a certificate that expired seconds ago", async () => {
     const expired = parseCertificate(pemDer("rsa", "expired.pem"));
     const justAfter = new Date(expired.notAfter.getTime() + 60_000);

@@ -3,9 +3,6 @@ import {
   type ChainReason,
   type ChainValidationResult,
   chainError,
-  type ParsedCertificate,
-  parseCertificates,
-  parseCrl,
   STAFF_CARD_POLICY,
   validateChain,
 } from "@rhc/crypto";
@@ -56,14 +53,11 @@ export class StaffCertificateChecker {
     });
     const unknown = result.reasons.filter((r) => REVOCATION_UNKNOWN.has(r.code));
     const decisive = result.reasons.filter((r) => !REVOCATION_UNKNOWN.has(r.code));
-    // A stale CRL is unusable to prove a certificate good, but still right that it was revoked:
-    // fail-open must not let a certificate through that a cached CRL lists (stale or not).
-    const listed =
-      policy === "fail-open" && decisive.length === 0 && unknown.length > 0 ? this.listedInCachedCrls(chain) : [];
-    const failOpen = policy === "fail-open" && decisive.length === 0 && listed.length === 0 && unknown.length > 0;
+    // A certificate a stale (but authentic) CRL lists is REVOKED, a decisive reason: fail-open never admits it.
+    const failOpen = policy === "fail-open" && decisive.length === 0 && unknown.length > 0;
     const effective: ChainValidationResult = failOpen
       ? { ...result, valid: true, reasons: [], warnings: [...result.warnings, ...unknown] }
-      : { ...result, reasons: [...listed, ...result.reasons] };
+      : result;
     const error = chainError(effective);
     if (error) {
       // The operator sees why: every reason with its certificate, plus the policy that applied.
@@ -73,34 +67,5 @@ export class StaffCertificateChecker {
       });
     }
     return { result: effective, revocationChecked: unknown.length === 0, warnings: effective.warnings };
-  }
-
-  /** REVOKED reasons for chain certificates that a cached CRL of their issuer lists, whatever its age. */
-  private listedInCachedCrls(chain: readonly CertificateInput[]): ChainReason[] {
-    const crls = this.options.crls().flatMap((der) => {
-      try {
-        return [parseCrl(der)];
-      } catch {
-        return [];
-      }
-    });
-    const certs = chain.flatMap((c): ParsedCertificate[] =>
-      typeof c === "string" || c instanceof Uint8Array ? parseCertificates(c) : [c],
-    );
-    return certs.flatMap((cert, depth) => {
-      const entry = crls
-        .filter((crl) => crl.authorityKeyId !== undefined && crl.authorityKeyId === cert.authorityKeyId)
-        .map((crl) => crl.entries.get(cert.serialNumber))
-        .find((e) => e !== undefined && e.reason !== "removeFromCRL");
-      if (!entry) return [];
-      return [
-        {
-          code: "REVOKED" as const,
-          message: `revoked ${entry.revocationDate.toISOString()}${entry.reason ? ` (${entry.reason})` : ""} (listed in a stale CRL)`,
-          certificate: cert.subject,
-          depth,
-        },
-      ];
-    });
   }
 }

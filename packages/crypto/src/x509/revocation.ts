@@ -9,7 +9,10 @@ import type { SignatureCheck, Signed } from "./signature-check.js";
  * delta CRLs that apply to it (RFC 5280 §5.2.4). A CRL is usable when its issuer name (and key id)
  * match, the issuer may sign CRLs, the signature verifies, it is not from the future, and it is
  * fresh under the policy (nextUpdate + grace, max age). Without a usable complete CRL the status is
- * unknown: a failure under revocation "required", a warning under "optional".
+ * unknown: a failure under revocation "required", a warning under "optional". A stale CRL whose
+ * signature verifies cannot prove a certificate good, but it still proves one revoked (revocation is
+ * not undone by the CRL ageing): that is REVOKED under any policy, so "optional" (fail-open) never
+ * admits a certificate the newest cached CRL lists.
  */
 
 function signedCrl(crl: ParsedCrl): Signed {
@@ -89,22 +92,41 @@ export async function checkRevocation(
       (!crl.authorityKeyId || !issuer.subjectKeyId || crl.authorityKeyId === issuer.subjectKeyId),
   );
   const usable: ParsedCrl[] = [];
+  const stale: ParsedCrl[] = []; // authentic (signature verified), only too old
   const problems: Problem[] = [];
   for (const crl of fromIssuer) {
     const problem = await crlProblem(crl, issuer, at, policy, verify);
     if (problem) problems.push(problem);
-    else usable.push(crl);
+    if (problem?.code === "CRL_STALE") stale.push(crl);
+    if (!problem) usable.push(crl);
   }
-  const complete = usable.filter((crl) => crl.deltaBase === undefined).sort(newestFirst)[0];
-  if (!complete) {
+  const fresh = statusFrom(usable);
+  if (!fresh) {
     const problem = problems.find((p) => p.code === "CRL_STALE") ??
       problems[0] ?? { code: "REVOCATION_UNKNOWN" as const, message: `no CRL from "${issuer.subject}"` };
     const list = policy.revocation === "required" ? "reasons" : "warnings";
     out.add(list, problem.code, `revocation not checked: ${problem.message}`, cert, depth);
-    return;
   }
+  const entry = fresh ?? statusFrom(stale);
+  if (!entry) return;
+  const revoked = entry.get(cert.serialNumber);
+  const skew = policy.clockSkewSeconds * 1000;
+  if (revoked && revoked.reason !== "removeFromCRL" && revoked.revocationDate.getTime() <= at.getTime() + skew) {
+    out.fail(
+      "REVOKED",
+      `revoked ${revoked.revocationDate.toISOString()}${revoked.reason ? ` (${revoked.reason})` : ""}${fresh ? "" : " (listed in a stale CRL)"}`,
+      cert,
+      depth,
+    );
+  }
+}
+
+/** The newest complete CRL of `crls` with its applicable deltas, as a serial → deciding entry lookup. */
+function statusFrom(crls: readonly ParsedCrl[]): { get(serial: string): RevokedEntry | undefined } | undefined {
+  const complete = crls.filter((crl) => crl.deltaBase === undefined).sort(newestFirst)[0];
+  if (!complete) return undefined;
   const base = complete.crlNumber;
-  const deltas = usable
+  const deltas = crls
     .filter(
       (crl) =>
         crl.deltaBase !== undefined &&
@@ -113,14 +135,5 @@ export async function checkRevocation(
         (crl.crlNumber === undefined || crl.crlNumber > base),
     )
     .sort(newestFirst);
-  const entry = decisiveEntry(cert.serialNumber, complete, deltas);
-  const skew = policy.clockSkewSeconds * 1000;
-  if (entry && entry.reason !== "removeFromCRL" && entry.revocationDate.getTime() <= at.getTime() + skew) {
-    out.fail(
-      "REVOKED",
-      `revoked ${entry.revocationDate.toISOString()}${entry.reason ? ` (${entry.reason})` : ""}`,
-      cert,
-      depth,
-    );
-  }
+  return { get: (serial) => decisiveEntry(serial, complete, deltas) };
 }
