@@ -25,7 +25,7 @@ export const OperatorSchema = z.object({
 });
 export type Operator = z.infer<typeof OperatorSchema>;
 
-export const CardKindSchema = z.enum(["absent", "blank", "personalised", "unknown", "sam", "staff", "mute"]);
+export const CardKindSchema = z.enum(["absent", "blank", "partial", "personalised", "unknown", "sam", "staff", "mute"]);
 export const ReaderStateSchema = z.object({
   role: z.enum(["issuerCard", "issuerSam", "staff"]),
   reader: z.string().nullable(),
