@@ -34,6 +34,13 @@ const VERIFY_FILES = PERSONALISATION_PLAN.flatMap((v) => v.writes)
   .filter((w) => w.kind === "records")
   .map((w) => w.file) as Parameters<HealthCardSession["readFile"]>[0][];
 const fid = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
+function chipSerialOf(atr: Uint8Array): string | undefined {
+  try {
+    return toHex(CARD_FACTOR_BYTES_5_TO_12.extract(atr));
+  } catch {
+    return undefined;
+  }
+}
 /** WRITE KEY of the transport slot (00) with a bare MAC-sized body: refused either way, see `probe`. */
 const LIFECYCLE_PROBE = { cla: 0x84, ins: 0xd4, p1: 0, p2: 0, data: new Uint8Array(4) } as const;
 /** WRITE KEY P1: load an empty slot / replace a loaded key (card-sim README, step 8). */
@@ -110,8 +117,10 @@ export class PcscPersonaliser implements IssuerCardPort {
     const connection = await this.transport.connect(reader);
     try {
       const channel = new ApduChannel(connection);
-      const chipSerial = toHex(CARD_FACTOR_BYTES_5_TO_12.extract(connection.atr));
       const atr = toHex(connection.atr);
+      // A reset answer without a card factor (a SAM, a staff card) is no health card at all.
+      const chipSerial = chipSerialOf(connection.atr);
+      if (!chipSerial) return { kind: "unknown", atr };
       for (const f of [DFS.DDF1.fid, 0xef05]) {
         const r = await channel.send({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(f) });
         if (r.sw !== 0x9000) return { kind: "unknown", atr };
