@@ -3,9 +3,11 @@ import { TestDesk } from "@rhc/card-sim/testing";
 import type { RhcError } from "@rhc/errors";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
+import { pcscReaders } from "../src/adapters/pcsc-readers.js";
+import { staffCardLogin } from "../src/adapters/staff-card-login.js";
 import { deskParts, TEST_OPERATOR, testConfig } from "./helpers/desk.js";
 import { resident } from "./helpers/residents.js";
-import { LEASE_TIMEOUT_MS } from "./helpers/stack-config.js";
+import { LEASE_TIMEOUT_MS, STAFF_CARD, STAFF_PIN, stackConfig } from "./helpers/stack-config.js";
 import { tempDir } from "./helpers/temp-dir.js";
 
 /** Issue §6: a wrong or already-personalised card is refused by the issue workflow itself. */
@@ -21,6 +23,7 @@ beforeAll(async () => {
       issuerCard: desk.readerName("issuerCard"),
       issuerSam: desk.readerName("issuerSam"),
       staff: desk.readerName("staff"),
+      allowVirtual: true, // the test stack's readers are vpcd readers
     },
   });
   port = new PcscPersonaliser(config, desk.transport);
@@ -92,4 +95,28 @@ describe("the issue workflow refuses a card that is not blank", () => {
       own.remove();
     });
   }
+});
+
+describe("virtual (vpcd) readers on a production desk", () => {
+  it("refuses the test stack's vpcd readers with VIRTUAL_READER_REFUSED unless readers.allowVirtual", async () => {
+    const stack = stackConfig(desk);
+    const config = testConfig(dir.path, { ...stack, readers: { ...stack.readers, allowVirtual: false } });
+    await desk.insert("issuerCard", { type: "blank", options: { seed: "issuer-refuse-virtual", region: "410100" } });
+    await desk.insert("staff", STAFF_CARD);
+    const refused = (e: unknown) =>
+      (e as RhcError).code === "VIRTUAL_READER_REFUSED" &&
+      /虚拟读卡器/.test((e as RhcError).toProblem().message.zh) &&
+      /Virtual \(vpcd\) readers are refused/.test((e as RhcError).toProblem().message.en);
+    const production = new PcscPersonaliser(config, desk.transport);
+    await expect(production.probe()).rejects.toSatisfy(refused);
+    const parts = deskParts(dir.path, production);
+    await expect(parts.workflow.run(parts.workflow.prepare(resident(32)), TEST_OPERATOR)).rejects.toSatisfy(refused);
+    expect(parts.store.outbox.depth()).toBe(0);
+    parts.store.close();
+    await expect(staffCardLogin(config, desk.transport).login(STAFF_PIN)).rejects.toSatisfy(refused);
+    await expect(pcscReaders(config, desk.transport, async () => "blank").status()).rejects.toSatisfy(refused);
+    // The same readers with allowVirtual (tests, demos): the card is probed as usual.
+    expect((await port.probe()).kind).toBe("blank");
+    await desk.remove("staff");
+  });
 });

@@ -33,6 +33,7 @@ beforeAll(async () => {
       issuerCard: desk.readerName("issuerCard"),
       issuerSam: desk.readerName("issuerSam"),
       staff: desk.readerName("staff"),
+      allowVirtual: true, // the test stack's readers are vpcd readers
     },
   });
   port = new PcscPersonaliser(config, pulling);

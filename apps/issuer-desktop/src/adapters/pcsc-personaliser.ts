@@ -25,7 +25,7 @@ import { isRhcError, RhcError, toRhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { CardPlan, CardProbe, IssuerCardPort, StepListener } from "../issuance/ports.js";
 import { ISSUER_ONLY_SLOTS, isamSlot, keyNumber, keysOf } from "./issuer-keys.js";
-import { findReader } from "./pcsc-readers.js";
+import { roleReader } from "./pcsc-readers.js";
 import { type DataWrite, PERSONALISATION_PLAN } from "./personalisation-plan.js";
 
 /** Progress steps of one personalisation: keys of each DF, each data write, ACTIVATE. */
@@ -67,8 +67,7 @@ export class PcscPersonaliser implements IssuerCardPort {
   ) {}
 
   private async reader(role: "issuerCard" | "issuerSam"): Promise<string> {
-    const names = (await this.transport.listReaders()).map((r) => r.name);
-    const name = findReader(names, this.config.readers[role]);
+    const name = await roleReader(this.config, this.transport, role);
     if (!name)
       throw new RhcError(role === "issuerSam" ? "ISSUER_SAM_MISSING" : "NO_READER", {
         detail: this.config.readers[role],

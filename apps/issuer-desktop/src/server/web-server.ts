@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { RhcError } from "@rhc/errors";
 import type { IssuerApp } from "../app/create-issuer-app.js";
+import { isLoopbackHost } from "../issuance/config.js";
 
 const MIME: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",
@@ -56,6 +57,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
  * server itself, so other web pages and DNS-rebinding cannot drive the desk.
  */
 export async function startWebServer(app: IssuerApp, rendererDir: string): Promise<WebServer> {
+  // The config schema already refuses other hosts; this guards configs built without it.
+  if (!isLoopbackHost(app.config.host)) {
+    throw new RhcError("CONFIG_INVALID", { detail: `host ${app.config.host}: the web server binds to loopback only` });
+  }
   let origin = "";
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
