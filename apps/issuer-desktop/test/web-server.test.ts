@@ -1,7 +1,8 @@
 import { RhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IssuerAdapters } from "../src/app/create-issuer-app.js";
-import { type IssuerServer, startIssuerServer } from "../src/server/start-issuer-server.js";
+import { type IssuerServer, RENDERER_DIR, startIssuerServer } from "../src/server/start-issuer-server.js";
+import { startWebServer } from "../src/server/web-server.js";
 import { testConfig } from "./helpers/desk.js";
 import { buildRenderer } from "./helpers/renderer.js";
 import { tempDir } from "./helpers/temp-dir.js";
@@ -106,5 +107,17 @@ describe("web-mode server", () => {
       req.end();
     });
     expect(status).toBe(403);
+  });
+
+  it("binds to loopback only: a non-loopback host is CONFIG_INVALID, from the config file or in code", async () => {
+    for (const host of ["0.0.0.0", "192.168.1.20"]) {
+      await expect(startIssuerServer({ ...testConfig(dir.path), host }, adapters)).rejects.toMatchObject({
+        code: "CONFIG_INVALID",
+      });
+      // A config object built without the schema is refused by the server itself.
+      const app = { ...server.app, config: { ...server.app.config, host } };
+      await expect(startWebServer(app, RENDERER_DIR)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+    }
+    expect(new URL(server.url).hostname).toBe("127.0.0.1");
   });
 });

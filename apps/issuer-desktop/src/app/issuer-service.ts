@@ -3,7 +3,7 @@ import { RhcError, toRhcError } from "@rhc/errors";
 import type { z } from "zod";
 import type { DeskAudit } from "../issuance/audit/desk-audit.js";
 import type { BatchRunner } from "../issuance/batch/batch-runner.js";
-import type { BatchStore } from "../issuance/batch/batch-store.js";
+import { type BatchStore, publicItem } from "../issuance/batch/batch-store.js";
 import type { CardRegistry } from "../issuance/cards/card-registry.js";
 import type { IssuerConfig } from "../issuance/config.js";
 import { importResidents } from "../issuance/csv/import-residents.js";
@@ -100,7 +100,7 @@ export class IssuerService {
   }
 
   /** The operator of the desk when the caller is the Electron window or holds the session token. */
-  private authorise(ctx: CallContext): Operator | null {
+  authorise(ctx: CallContext): Operator | null {
     if (!this.session) return null;
     if (ctx.trusted) return this.session.operator;
     if (!ctx.token) return null;
@@ -231,7 +231,7 @@ export class IssuerService {
       "batch.list": async () => ({ batches: p.batches.list() }),
       "batch.get": async ({ id }) => ({
         batch: p.batches.summary(id),
-        items: p.batches.items(id).map(({ batchId: _b, resident: _r, eventId: _e, plan: _p, ...item }) => item),
+        items: p.batches.items(id).map(publicItem),
       }),
       "batch.start": async ({ id }, operator) => ({ batch: p.runner.start(id, this.requireOperator(operator)) }),
       "batch.pause": async ({ id }) => ({ batch: await p.runner.pause(id) }),

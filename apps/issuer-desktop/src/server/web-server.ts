@@ -53,7 +53,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 /**
  * Web mode: the renderer's files plus the channel table over HTTP on loopback.
  * `POST /api/<channel>` (JSON in, `{ok, value}` or `{ok:false, problem}` out, session token in
- * `Authorization: Bearer`), `GET /api/events` (server-sent events). Host and Origin must be the
+ * `Authorization: Bearer`), `GET /api/events` (server-sent events, same token). Host and Origin must be the
  * server itself, so other web pages and DNS-rebinding cannot drive the desk.
  */
 export async function startWebServer(app: IssuerApp, rendererDir: string): Promise<WebServer> {
@@ -77,14 +77,27 @@ export async function startWebServer(app: IssuerApp, rendererDir: string): Promi
       throw new RhcError("ORIGIN_REJECTED", { detail: `Origin ${req.headers.origin}` });
     }
     const url = new URL(req.url ?? "/", origin);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
     if (url.pathname === "/api/events" && req.method === "GET") {
+      // Events name residents and cards: only the logged-in operator's window may listen, and
+      // only for as long as that session lasts.
+      const session = { token: token ?? "" };
+      if (!app.service.authorise(session)) throw new RhcError("OPERATOR_REQUIRED");
       res.writeHead(200, {
         "content-type": "text/event-stream",
         "cache-control": "no-store",
         connection: "keep-alive",
       });
       res.write(": connected\n\n");
-      const unsubscribe = app.events.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+      const unsubscribe = app.events.subscribe((event) => {
+        if (!app.service.authorise(session)) {
+          unsubscribe();
+          res.end();
+          return;
+        }
+        res.write(`data: ${JSON.stringify(event)}\n\n`);
+      });
       req.on("close", unsubscribe);
       return;
     }
@@ -93,8 +106,6 @@ export async function startWebServer(app: IssuerApp, rendererDir: string): Promi
       if (!(req.headers["content-type"] ?? "").startsWith("application/json")) {
         throw new RhcError("INVALID_INPUT", { detail: "content-type must be application/json" });
       }
-      const auth = req.headers.authorization;
-      const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
       const envelope = await app.service.invoke(url.pathname.slice(5), await readBody(req), token ? { token } : {});
       send(res, envelope.ok ? 200 : envelope.problem.status, JSON.stringify(envelope));
       return;

@@ -3,7 +3,7 @@ import type { BatchSummary, IssuerEvent, Operator } from "../../shared/channels.
 import type { IssueWorkflow, PreparedCardJson } from "../issue-workflow.js";
 import { preparedFromJson, preparedToJson } from "../issue-workflow.js";
 import type { Feeder } from "../ports.js";
-import type { BatchStore, ItemError, StoredItem } from "./batch-store.js";
+import { type BatchStore, type ItemError, publicItem, type StoredItem } from "./batch-store.js";
 
 /** Card-level failures after which the same row can go onto the next blank card. */
 const CARD_FAULTS = new Set(["CARD_REMOVED", "CARD_RESET", "TRANSMIT_FAILED", "CARD_MUTE", "TIMEOUT", "NO_CARD"]);
@@ -121,7 +121,7 @@ export class BatchRunner {
   }
 
   private progress(item: StoredItem): void {
-    this.emit({ type: "batch.progress", batch: this.batches.summary(item.batchId), item });
+    this.emit({ type: "batch.progress", batch: this.batches.summary(item.batchId), item: publicItem(item) });
   }
 
   private async issueOne(item: StoredItem, operator: Operator): Promise<"issued" | "failed" | "retry" | "bad-blank"> {
