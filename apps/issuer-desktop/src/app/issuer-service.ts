@@ -24,6 +24,7 @@ import {
   type Operator,
 } from "../shared/channels.js";
 import { type CardStatusService, cardRecord } from "./card-status-service.js";
+import { LoginThrottle } from "./login-throttle.js";
 
 export interface ServiceParts {
   config: IssuerConfig;
@@ -63,9 +64,11 @@ const fromB64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
  */
 export class IssuerService {
   private session: { operator: Operator; token: string } | null = null;
+  private readonly throttle: LoginThrottle;
   private readonly handlers: Handlers;
 
   constructor(private readonly parts: ServiceParts) {
+    this.throttle = new LoginThrottle(parts.config.loginThrottle);
     this.handlers = this.buildHandlers();
   }
 
@@ -109,6 +112,24 @@ export class IssuerService {
     return a.length === b.length && timingSafeEqual(a, b) ? this.session.operator : null;
   }
 
+  /**
+   * Every refused login goes to the hash-chained audit (reason code only: never the PIN). Refusals
+   * about the operator's credentials count towards the login throttle; a missing reader or card
+   * (retriable) and the throttle's own refusal do not.
+   */
+  private loginFailed(error: RhcError): void {
+    const throttled = error.code === "RATE_LIMITED";
+    if (!throttled && !error.retriable) this.throttle.failed();
+    const triesLeft = (error.data as { triesLeft?: unknown } | undefined)?.triesLeft;
+    this.parts.audit.append({
+      actor: "unknown",
+      action: "session.login_failed",
+      outcome: throttled ? "throttled" : "refused",
+      subject: this.parts.config.terminalId,
+      data: { code: error.code, ...(typeof triesLeft === "number" ? { triesLeft } : {}) },
+    });
+  }
+
   /** Ends the session (the staff card was removed, or the app shuts down). */
   logout(): void {
     this.session = null;
@@ -130,7 +151,15 @@ export class IssuerService {
       }),
       "session.current": async (_i, operator) => ({ operator }),
       "session.login": async ({ pin }) => {
-        const who = await p.login.login(pin);
+        let who: Omit<Operator, "loggedInAt">;
+        try {
+          this.throttle.check();
+          who = await p.login.login(pin);
+        } catch (error) {
+          this.loginFailed(toRhcError(error));
+          throw error;
+        }
+        this.throttle.succeeded();
         const operator: Operator = { ...who, loggedInAt: new Date().toISOString() };
         this.session = { operator, token: randomBytes(24).toString("base64url") };
         p.audit.append({

@@ -88,6 +88,20 @@ export const IssuerConfigSchema = z
       .strict()
       .optional(),
     faceFont: z.object({ path: z.string(), family: z.string().optional() }).strict().optional(),
+    /** Refused operator logins in a row before logins lock (RATE_LIMITED), and the first lock. */
+    loginThrottle: z
+      .object({
+        maxFailures: z.number().int().min(1).max(20).default(5),
+        lockMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+        maxLockMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(86_400_000)
+          .default(15 * 60_000),
+      })
+      .strict()
+      .default({ maxFailures: 5, lockMs: 60_000, maxLockMs: 15 * 60_000 }),
     /** How often one batch row may meet a card failure before it is marked failed. */
     maxAttempts: z.number().int().min(1).max(10).default(3),
     /** [P] card-number policy: the spec's citizen ID number, or an issuer sequence (see README). */
