@@ -130,6 +130,23 @@ export class IssuerService {
     });
   }
 
+  /**
+   * Writes one card: a simulated feeder brings the blank and takes the card to its bin; with a
+   * manual one the operator has put the card in the reader already.
+   */
+  private async onFedCard<T>(write: () => Promise<T>): Promise<T> {
+    const { feeder } = this.parts;
+    if (feeder.kind === "simulated") await feeder.load();
+    try {
+      const written = await write();
+      if (feeder.kind === "simulated") await feeder.eject("good");
+      return written;
+    } catch (error) {
+      if (feeder.kind === "simulated") await feeder.eject("reject").catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Ends the session (the staff card was removed, or the app shuts down). */
   logout(): void {
     this.session = null;
@@ -191,19 +208,11 @@ export class IssuerService {
       },
       "card.issue": async ({ resident, photo }, operator) => {
         const prepared = p.workflow.prepare(resident, photo ? fromB64(photo) : undefined);
-        // A simulated feeder brings the blank and takes the card away; with a manual one the
-        // operator has put the card in the reader already.
-        if (p.feeder.kind === "simulated") await p.feeder.load();
-        try {
-          const issued = await p.workflow.run(prepared, this.requireOperator(operator), {
+        return this.onFedCard(() =>
+          p.workflow.run(prepared, this.requireOperator(operator), {
             onStep: (step, done, total) => p.emit({ type: "issue.step", step, done, total }),
-          });
-          if (p.feeder.kind === "simulated") await p.feeder.eject("good");
-          return issued;
-        } catch (error) {
-          if (p.feeder.kind === "simulated") await p.feeder.eject("reject").catch(() => undefined);
-          throw error;
-        }
+          }),
+        );
       },
       "card.face": async ({ chipSerial }) => {
         const card = p.cards.get(chipSerial);
@@ -239,7 +248,7 @@ export class IssuerService {
         if (old.status === "replaced")
           throw new RhcError("CONFLICT", { detail: `card ${chipSerial} was already replaced` });
         const prepared = p.workflow.prepare(old.resident, old.photo);
-        const issued = await p.workflow.run(prepared, who, { replaces: old });
+        const issued = await this.onFedCard(() => p.workflow.run(prepared, who, { replaces: old }));
         return { old: p.cardStatus.replaced(old, issued, reason, who), issued };
       },
       "batch.import": async ({ name, csv }, operator) => {

@@ -124,4 +124,25 @@ describe("BatchRunner", () => {
     expect(last?.type === "batch.progress" && last.batch.status).toBe("paused");
     parts.store.close();
   });
+
+  it("after a crash, a verifying row whose card has left the reader goes onto the next blank", async () => {
+    const cards = new BenchCards();
+    const { parts, runner } = setup(cards);
+    const id = parts.batches.create("b5", [{ row: 2, resident: resident(5) }]);
+    parts.batches.setStatus(id, "running");
+    const prepared = parts.workflow.prepare(resident(5));
+    const { preparedToJson } = await import("../issue-workflow.js");
+    parts.batches.transition(id, 2, "personalising", {
+      chipSerial: "00000000000000AA",
+      plan: JSON.stringify(preparedToJson(prepared)),
+    });
+    parts.batches.transition(id, 2, "verifying");
+    // The killed app's card is gone: the reader is empty.
+    runner.recoverAll();
+    runner.start(id, TEST_OPERATOR);
+    await runner.idle();
+    expect(parts.batches.item(id, 2)).toMatchObject({ state: "issued", attempts: 2, chipSerial: "0000000000000001" });
+    expect(parts.store.outbox.depth()).toBe(1);
+    parts.store.close();
+  });
 });

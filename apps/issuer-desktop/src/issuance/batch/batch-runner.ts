@@ -187,8 +187,11 @@ export class BatchRunner {
       this.progress(this.batches.item(batchId, row));
       await this.feeder.eject("good");
     } catch (error) {
+      // The card personalised before the crash left with the killed process (or the operator):
+      // like a pulled card, the row goes onto the next blank while attempts remain.
       const e = isRhcError(error) ? error : toRhcError(error);
-      this.progress(this.batches.transition(batchId, row, "failed", { error: itemError(e) }));
+      const retry = CARD_FAULTS.has(e.code) && item.attempts < this.maxAttempts;
+      this.progress(this.batches.transition(batchId, row, retry ? "pending" : "failed", { error: itemError(e) }));
     }
   }
 }
