@@ -120,4 +120,19 @@ describe("web-mode server", () => {
     }
     expect(new URL(server.url).hostname).toBe("127.0.0.1");
   });
+
+  it("serves on the IPv6 loopback too, with a bracketed origin the Host check accepts", async () => {
+    const v6 = await startIssuerServer({ ...testConfig(`${dir.path}/v6`), host: "::1" }, adapters);
+    try {
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      const info = await fetch(`${v6.url}/api/app.info`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(await info.json()).toMatchObject({ ok: true, value: { mode: "web" } });
+    } finally {
+      await v6.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { RhcError } from "@rhc/errors";
 import type { IssuerApp } from "../app/create-issuer-app.js";
@@ -126,12 +126,13 @@ export async function startWebServer(app: IssuerApp, rendererDir: string): Promi
     send(res, 200, readFileSync(file), MIME[extname(file)] ?? "application/octet-stream");
   }
 
+  const host = app.config.host.replace(/^\[|\]$/g, "");
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(app.config.port, app.config.host, resolve);
+    server.listen(app.config.port, host, resolve);
   });
   const address = server.address() as AddressInfo;
-  origin = `http://${app.config.host}:${address.port}`;
+  origin = `http://${isIP(host) === 6 ? `[${host}]` : host}:${address.port}`;
   return {
     url: origin,
     close: () =>
