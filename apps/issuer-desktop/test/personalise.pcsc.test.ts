@@ -1,12 +1,13 @@
 import { fromHex } from "@rhc/card-protocol";
 import type { CosState } from "@rhc/card-sim";
-import { TestDesk } from "@rhc/card-sim/testing";
+import type { TestDesk } from "@rhc/card-sim/testing";
 import { isRhcError, type RhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
+import type { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
 import { normalizePhoto } from "../src/issuance/photo/normalize-photo.js";
 import { expectedCard } from "./helpers/card-image.js";
-import { deskParts, TEST_OPERATOR, testConfig } from "./helpers/desk.js";
+import { deskParts, TEST_OPERATOR } from "./helpers/desk.js";
+import { openIssuerDesk } from "./helpers/issuer-desk.js";
 import { portrait } from "./helpers/portrait.js";
 import { resident } from "./helpers/residents.js";
 import { LEASE_TIMEOUT_MS } from "./helpers/stack-config.js";
@@ -18,17 +19,7 @@ let port: PcscPersonaliser;
 const dir = tempDir();
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("issuerSam", { type: "isam", options: { region: "410100" } });
-  const config = testConfig(dir.path, {
-    readers: {
-      issuerCard: desk.readerName("issuerCard"),
-      issuerSam: desk.readerName("issuerSam"),
-      staff: desk.readerName("staff"),
-      allowVirtual: true, // the test stack's readers are vpcd readers
-    },
-  });
-  port = new PcscPersonaliser(config, desk.transport);
+  ({ desk, port } = await openIssuerDesk(dir.path));
 }, LEASE_TIMEOUT_MS);
 afterAll(async () => {
   await port?.close();

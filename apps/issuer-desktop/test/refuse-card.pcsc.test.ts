@@ -1,11 +1,12 @@
 import type { CardSpec } from "@rhc/card-sim";
-import { TestDesk } from "@rhc/card-sim/testing";
+import type { TestDesk } from "@rhc/card-sim/testing";
 import type { RhcError } from "@rhc/errors";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
 import { pcscReaders } from "../src/adapters/pcsc-readers.js";
 import { staffCardLogin } from "../src/adapters/staff-card-login.js";
 import { deskParts, TEST_OPERATOR, testConfig } from "./helpers/desk.js";
+import { openIssuerDesk } from "./helpers/issuer-desk.js";
 import { resident } from "./helpers/residents.js";
 import { LEASE_TIMEOUT_MS, STAFF_CARD, STAFF_PIN, stackConfig } from "./helpers/stack-config.js";
 import { tempDir } from "./helpers/temp-dir.js";
@@ -16,17 +17,7 @@ let port: PcscPersonaliser;
 const dir = tempDir();
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("issuerSam", { type: "isam", options: { region: "410100" } });
-  const config = testConfig(dir.path, {
-    readers: {
-      issuerCard: desk.readerName("issuerCard"),
-      issuerSam: desk.readerName("issuerSam"),
-      staff: desk.readerName("staff"),
-      allowVirtual: true, // the test stack's readers are vpcd readers
-    },
-  });
-  port = new PcscPersonaliser(config, desk.transport);
+  ({ desk, port } = await openIssuerDesk(dir.path));
 }, LEASE_TIMEOUT_MS);
 afterEach(async () => {
   await desk.remove("issuerCard").catch(() => undefined);

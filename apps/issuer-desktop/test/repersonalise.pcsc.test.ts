@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { fromHex } from "@rhc/card-protocol";
 import type { CosState } from "@rhc/card-sim";
-import { TestDesk } from "@rhc/card-sim/testing";
+import type { TestDesk } from "@rhc/card-sim/testing";
 import { isRhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
+import type { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
 import { normalizePhoto } from "../src/issuance/photo/normalize-photo.js";
 import { expectedCard, imagePath } from "./helpers/card-image.js";
-import { deskParts, TEST_OPERATOR, testConfig } from "./helpers/desk.js";
+import { deskParts, TEST_OPERATOR } from "./helpers/desk.js";
+import { openIssuerDesk } from "./helpers/issuer-desk.js";
 import { portrait } from "./helpers/portrait.js";
 import { ins, type Pull, PullingTransport } from "./helpers/pulling-transport.js";
 import { resident } from "./helpers/residents.js";
@@ -25,18 +26,10 @@ let port: PcscPersonaliser;
 const dir = tempDir();
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("issuerSam", { type: "isam", options: { region: "410100" } });
-  pulling = new PullingTransport(desk);
-  const config = testConfig(dir.path, {
-    readers: {
-      issuerCard: desk.readerName("issuerCard"),
-      issuerSam: desk.readerName("issuerSam"),
-      staff: desk.readerName("staff"),
-      allowVirtual: true, // the test stack's readers are vpcd readers
-    },
-  });
-  port = new PcscPersonaliser(config, pulling);
+  ({ desk, port } = await openIssuerDesk(dir.path, (d) => {
+    pulling = new PullingTransport(d);
+    return pulling;
+  }));
 }, LEASE_TIMEOUT_MS);
 afterAll(async () => {
   await port?.close();

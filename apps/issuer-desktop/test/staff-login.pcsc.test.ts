@@ -20,6 +20,17 @@ afterAll(async () => {
   dir.remove();
 });
 
+/** The desk app with the real staff-card login; issuer cards are not needed here (pure-logic bench). */
+function deskWithStaffLogin(config: ReturnType<typeof testConfig>) {
+  const cards = new BenchCards();
+  return createIssuerApp(config, {
+    card: cards,
+    feeder: cards,
+    login: staffCardLogin(config, desk.transport, () => VECTORS_AT),
+    readers: { status: async () => [] },
+  });
+}
+
 describe("operator login with a CA staff card through pcscd", () => {
   it("needs a card, then checks chain, PIN and the card's signature over a fresh challenge", async () => {
     const config = testConfig(dir.path, stackConfig(desk));
@@ -54,13 +65,7 @@ describe("operator login with a CA staff card through pcscd", () => {
   it("ends the operator session when the staff card leaves its reader", async () => {
     const own = tempDir();
     const config = testConfig(own.path, stackConfig(desk));
-    const cards = new BenchCards();
-    const app = createIssuerApp(config, {
-      card: cards,
-      feeder: cards,
-      login: staffCardLogin(config, desk.transport, () => VECTORS_AT),
-      readers: { status: async () => [] },
-    });
+    const app = deskWithStaffLogin(config);
     await desk.insert("staff", STAFF_CARD);
     const login = await app.service.invoke("session.login", { pin: STAFF_PIN }, {});
     expect(login.ok).toBe(true);
@@ -94,13 +99,7 @@ describe("operator login with a CA staff card through pcscd", () => {
   it("refuses a revoked operator certificate (CRL), audits each refusal and locks logins after 5", async () => {
     const own = tempDir();
     const config = testConfig(own.path, stackConfig(desk));
-    const cards = new BenchCards();
-    const app = createIssuerApp(config, {
-      card: cards,
-      feeder: cards,
-      login: staffCardLogin(config, desk.transport, () => VECTORS_AT),
-      readers: { status: async () => [] },
-    });
+    const app = deskWithStaffLogin(config);
     const staffApdus = async () =>
       (await desk.host.status()).find((s) => s.port === desk.port("staff"))?.apduCount ?? -1;
     await desk.insert("staff", revokedCard);
