@@ -80,7 +80,8 @@ export function startIssuer(
       serialPrefix: "ZZ01",
       orgId: "410100-ISSUER",
     },
-    readers: { issuerCard: READERS.issuerCard, issuerSam: READERS.issuerSam, staff: READERS.staff },
+    // The demo's readers are vpcd (or in-process) readers: a production desk refuses them.
+    readers: { issuerCard: READERS.issuerCard, issuerSam: READERS.issuerSam, staff: READERS.staff, allowVirtual: true },
     samPin: SAM_PIN,
     platform: { baseUrl: platform.sandbox.url, token: platform.tokens[ISSUER_TERMINAL]! },
     staffTrust: {

@@ -123,7 +123,8 @@ try {
       serialPrefix: "BN01",
       orgId: "bench",
     },
-    readers: { issuerCard: "Issuer Card Reader", issuerSam: "Issuer SAM Reader", staff: "none" },
+    // The bench runs on its own private stack of vpcd readers.
+    readers: { issuerCard: "Issuer Card Reader", issuerSam: "Issuer SAM Reader", staff: "none", allowVirtual: true },
   });
   const personaliser = new PcscPersonaliser(config, recorder);
   // The plan the workflow would build (validation included), with a real photo; fixed for the run.

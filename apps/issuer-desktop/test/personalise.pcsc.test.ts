@@ -1,20 +1,13 @@
-import {
-  elementsOf,
-  encodePhoto,
-  encodeTlvFile,
-  FILES,
-  type FileId,
-  fileDef,
-  fromHex,
-  toHex,
-} from "@rhc/card-protocol";
-import { type CosState, makeBlankImage, makeResidentImage } from "@rhc/card-sim";
-import { TestDesk } from "@rhc/card-sim/testing";
-import { isRhcError } from "@rhc/errors";
+import { fromHex } from "@rhc/card-protocol";
+import type { CosState } from "@rhc/card-sim";
+import type { TestDesk } from "@rhc/card-sim/testing";
+import { isRhcError, type RhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
+import type { PcscPersonaliser } from "../src/adapters/pcsc-personaliser.js";
 import { normalizePhoto } from "../src/issuance/photo/normalize-photo.js";
-import { deskParts, TEST_OPERATOR, testConfig } from "./helpers/desk.js";
+import { expectedCard } from "./helpers/card-image.js";
+import { deskParts, TEST_OPERATOR } from "./helpers/desk.js";
+import { openIssuerDesk } from "./helpers/issuer-desk.js";
 import { portrait } from "./helpers/portrait.js";
 import { resident } from "./helpers/residents.js";
 import { LEASE_TIMEOUT_MS } from "./helpers/stack-config.js";
@@ -26,47 +19,13 @@ let port: PcscPersonaliser;
 const dir = tempDir();
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("issuerSam", { type: "isam", options: { region: "410100" } });
-  const config = testConfig(dir.path, {
-    readers: {
-      issuerCard: desk.readerName("issuerCard"),
-      issuerSam: desk.readerName("issuerSam"),
-      staff: desk.readerName("staff"),
-    },
-  });
-  port = new PcscPersonaliser(config, desk.transport);
+  ({ desk, port } = await openIssuerDesk(dir.path));
 }, LEASE_TIMEOUT_MS);
 afterAll(async () => {
   await port?.close();
   await desk?.close();
   dir.remove();
 });
-
-const imagePath = (file: FileId) =>
-  `3F00/DDF1/${fileDef(file).df === "DDF1" ? "" : `${fileDef(file).df}/`}${file.slice(-4)}`;
-
-/**
- * What a blank card of `seed` must hold once personalised with `values` and `photo`: the keys of
- * the generated card of the same seed (transport keys erased), every TLV file written in full,
- * the photo, DF03 index flags free, lifecycle operational; everything else as the factory left it.
- */
-function expectedCard(seed: string, values: Record<string, unknown>, photo: Uint8Array): CosState {
-  const state = structuredClone(makeBlankImage({ seed, region: "410100" }).cos);
-  state.lifecycle = "operational";
-  state.keys = makeResidentImage({ seed, region: "410100" }).cos.keys;
-  for (const def of FILES.filter((f) => f.structure === "tlv-records")) {
-    const keys = new Set(elementsOf(def.id).map((e) => e.key));
-    const own = Object.fromEntries(Object.entries(values).filter(([k]) => keys.has(k)));
-    state.files[imagePath(def.id)] = { records: encodeTlvFile(def.id, own as never).map((r) => toHex(r)) };
-  }
-  const stored = new Uint8Array(fileDef("DDF1/EF07").size!);
-  stored.set(encodePhoto(photo));
-  state.files[imagePath("DDF1/EF07")] = { data: toHex(stored) };
-  state.files[imagePath("DF03/EF05")] = { records: ["FF", "FF", "FF"] };
-  state.files[imagePath("DF03/EF06")] = { records: ["FF", "FF", "FF", "FF", "FF"] };
-  return state;
-}
 
 describe("personalisation through pcscd (blank card + ISAM)", () => {
   it("personalises a blank card, reads everything back and refuses it afterwards as not blank", async () => {
@@ -158,6 +117,64 @@ describe("personalisation through pcscd (blank card + ISAM)", () => {
     const issued = await parts.workflow.run(prepared, TEST_OPERATOR);
     expect(issued.cardNo).toBe(resident(13).citizenId);
     expect(parts.store.outbox.depth()).toBe(1);
+    parts.store.close();
+    own.remove();
+    await desk.remove("issuerCard");
+  });
+
+  it("audits the issue with operator, card, key version and read-back digest in the hash chain", async () => {
+    await desk.insert("issuerCard", { type: "blank", options: { seed: "issuer-pcsc-audit", region: "410100" } });
+    const own = tempDir();
+    const parts = deskParts(own.path, port);
+    const prepared = parts.workflow.prepare(resident(15));
+    const issued = await parts.workflow.run(prepared, TEST_OPERATOR);
+    const records = parts.audit.list().filter((r) => r.action === "card.issued");
+    expect(records).toHaveLength(1);
+    // Key version: the key index of the ISAM's application (DF01/001A byte 0) the keys came from.
+    const isam = (await desk.host.control(desk.port("issuerSam"), "image")) as { cos: CosState };
+    const keyIndex = fromHex((isam.cos.files["3F00/DF01/001A"] as { data: string }).data)[0];
+    // The digest is the one a fresh read-back of the card gives.
+    const again = await port.verify(prepared.plan);
+    expect(records[0]).toMatchObject({
+      actor: TEST_OPERATOR.id,
+      subject: prepared.cardNo,
+      outcome: "ok",
+      data: {
+        chipSerial: issued.chipSerial,
+        issueSerial: prepared.issueSerial,
+        keyVersion: keyIndex,
+        readBackDigest: again.digest,
+        eventId: issued.eventId,
+      },
+    });
+    expect(issued).toMatchObject({ keyVersion: keyIndex, readBackDigest: again.digest, auditSeq: records[0]!.seq });
+    expect(parts.audit.verify()).toEqual({ ok: true, brokenAt: null });
+    parts.store.close();
+    own.remove();
+    await desk.remove("issuerCard");
+  });
+
+  it("a read-back that differs from the plan is VERIFY_MISMATCH and records nothing", async () => {
+    await desk.insert("issuerCard", { type: "blank", options: { seed: "issuer-pcsc-mismatch", region: "410100" } });
+    const own = tempDir();
+    const parts = deskParts(own.path, port);
+    // The card holds resident 16's data; the desk then checks it against resident 17's plan, as
+    // when a batch resumed after a crash finds another card personalised in the reader.
+    const written = await port.personalise(parts.workflow.prepare(resident(16)).plan);
+    const other = parts.workflow.prepare(resident(17));
+    let caught: unknown;
+    await parts.workflow.resume(other, TEST_OPERATOR, written.chipSerial).catch((e: unknown) => {
+      caught = e;
+    });
+    expect(isRhcError(caught, "VERIFY_MISMATCH")).toBe(true);
+    const problem = (caught as RhcError).toProblem();
+    expect(problem.detail).toMatch(/name/);
+    expect(problem.detail).toMatch(/citizenId|cardNumber/);
+    expect(problem.message.zh).toMatch(/回读校验不一致/);
+    expect(problem.message.en).toMatch(/Read-back verification failed/);
+    expect(parts.store.outbox.depth()).toBe(0);
+    expect(parts.cards.list()).toEqual([]);
+    expect(parts.audit.list().filter((r) => r.action === "card.issued")).toEqual([]);
     parts.store.close();
     own.remove();
     await desk.remove("issuerCard");

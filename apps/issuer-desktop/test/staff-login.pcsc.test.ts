@@ -1,5 +1,7 @@
+import { makeStaffCardImage } from "@rhc/card-sim";
 import { TestDesk } from "@rhc/card-sim/testing";
 import { isRhcError } from "@rhc/errors";
+import { readVectorText } from "@rhc/test-vectors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffCardLogin } from "../src/adapters/staff-card-login.js";
 import { createIssuerApp } from "../src/app/create-issuer-app.js";
@@ -17,6 +19,17 @@ afterAll(async () => {
   await desk?.close();
   dir.remove();
 });
+
+/** The desk app with the real staff-card login; issuer cards are not needed here (pure-logic bench). */
+function deskWithStaffLogin(config: ReturnType<typeof testConfig>) {
+  const cards = new BenchCards();
+  return createIssuerApp(config, {
+    card: cards,
+    feeder: cards,
+    login: staffCardLogin(config, desk.transport, () => VECTORS_AT),
+    readers: { status: async () => [] },
+  });
+}
 
 describe("operator login with a CA staff card through pcscd", () => {
   it("needs a card, then checks chain, PIN and the card's signature over a fresh challenge", async () => {
@@ -52,13 +65,7 @@ describe("operator login with a CA staff card through pcscd", () => {
   it("ends the operator session when the staff card leaves its reader", async () => {
     const own = tempDir();
     const config = testConfig(own.path, stackConfig(desk));
-    const cards = new BenchCards();
-    const app = createIssuerApp(config, {
-      card: cards,
-      feeder: cards,
-      login: staffCardLogin(config, desk.transport, () => VECTORS_AT),
-      readers: { status: async () => [] },
-    });
+    const app = deskWithStaffLogin(config);
     await desk.insert("staff", STAFF_CARD);
     const login = await app.service.invoke("session.login", { pin: STAFF_PIN }, {});
     expect(login.ok).toBe(true);
@@ -75,5 +82,60 @@ describe("operator login with a CA staff card through pcscd", () => {
     expect(actions.slice(0, 2)).toEqual(["session.ended", "session.login"]);
     await app.close();
     own.remove();
+  });
+
+  /** A staff card of the SM2 test PKI whose certificate the intermediate CA's CRL lists as revoked. */
+  const revokedCard = {
+    type: "image",
+    options: {
+      image: makeStaffCardImage({
+        certificate: readVectorText("x509/sm2", "revoked.pem"),
+        privateKey: readVectorText("x509/sm2", "revoked.key"),
+        pin: STAFF_PIN,
+      }),
+    },
+  } as const;
+
+  it("refuses a revoked operator certificate (CRL), audits each refusal and locks logins after 5", async () => {
+    const own = tempDir();
+    const config = testConfig(own.path, stackConfig(desk));
+    const app = deskWithStaffLogin(config);
+    const staffApdus = async () =>
+      (await desk.host.status()).find((s) => s.port === desk.port("staff"))?.apduCount ?? -1;
+    await desk.insert("staff", revokedCard);
+    for (let i = 0; i < 5; i++) {
+      const refused = await app.service.invoke("session.login", { pin: STAFF_PIN }, {});
+      expect(refused.ok ? "ok" : refused.problem.code).toBe("CERT_REVOKED");
+      if (!refused.ok) {
+        expect(refused.problem.message.zh).toMatch(/吊销|注销/);
+        expect(refused.problem.message.en).toMatch(/revoked/i);
+      }
+    }
+    expect(
+      ((await app.service.invoke("session.current", {}, {})) as { value: { operator: unknown } }).value.operator,
+    ).toBeNull();
+
+    // The sixth attempt is refused before the card is even asked, and so is a good card now.
+    const before = await staffApdus();
+    const locked = await app.service.invoke("session.login", { pin: STAFF_PIN }, {});
+    expect(locked.ok ? "ok" : locked.problem).toMatchObject({ code: "RATE_LIMITED", status: 429 });
+    expect(await staffApdus()).toBe(before);
+    await desk.remove("staff");
+    await desk.insert("staff", STAFF_CARD);
+    const good = await app.service.invoke("session.login", { pin: STAFF_PIN }, {});
+    expect(good.ok ? "ok" : good.problem.code).toBe("RATE_LIMITED");
+
+    // Every refusal is in the hash-chained audit with its reason, never with the PIN.
+    const failed = app.store.audit.list({ kind: "session.login_failed", limit: 20 });
+    expect(failed.map((e) => [e.outcome, (e.detail as { code: string }).code]).reverse()).toEqual([
+      ...Array.from({ length: 5 }, () => ["refused", "CERT_REVOKED"]),
+      ["throttled", "RATE_LIMITED"],
+      ["throttled", "RATE_LIMITED"],
+    ]);
+    expect(JSON.stringify(failed.map((e) => e.detail))).not.toContain(`"${STAFF_PIN}"`);
+    expect(app.store.audit.verify()).toBeUndefined(); // no broken link in the chain
+    await app.close();
+    own.remove();
+    await desk.remove("staff");
   });
 });

@@ -1,7 +1,8 @@
 import { RhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IssuerAdapters } from "../src/app/create-issuer-app.js";
-import { type IssuerServer, startIssuerServer } from "../src/server/start-issuer-server.js";
+import { type IssuerServer, RENDERER_DIR, startIssuerServer } from "../src/server/start-issuer-server.js";
+import { startWebServer } from "../src/server/web-server.js";
 import { testConfig } from "./helpers/desk.js";
 import { buildRenderer } from "./helpers/renderer.js";
 import { tempDir } from "./helpers/temp-dir.js";
@@ -106,5 +107,32 @@ describe("web-mode server", () => {
       req.end();
     });
     expect(status).toBe(403);
+  });
+
+  it("binds to loopback only: a non-loopback host is CONFIG_INVALID, from the config file or in code", async () => {
+    for (const host of ["0.0.0.0", "192.168.1.20"]) {
+      await expect(startIssuerServer({ ...testConfig(dir.path), host }, adapters)).rejects.toMatchObject({
+        code: "CONFIG_INVALID",
+      });
+      // A config object built without the schema is refused by the server itself.
+      const app = { ...server.app, config: { ...server.app.config, host } };
+      await expect(startWebServer(app, RENDERER_DIR)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+    }
+    expect(new URL(server.url).hostname).toBe("127.0.0.1");
+  });
+
+  it("serves on the IPv6 loopback too, with a bracketed origin the Host check accepts", async () => {
+    const v6 = await startIssuerServer({ ...testConfig(`${dir.path}/v6`), host: "::1" }, adapters);
+    try {
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      const info = await fetch(`${v6.url}/api/app.info`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      expect(await info.json()).toMatchObject({ ok: true, value: { mode: "web" } });
+    } finally {
+      await v6.close();
+    }
   });
 });

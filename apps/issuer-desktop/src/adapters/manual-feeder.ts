@@ -2,7 +2,7 @@ import { type CardTransport, cardAbsent, cardPresent, waitForReader } from "@rhc
 import { RhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { Feeder } from "../issuance/ports.js";
-import { findReader } from "./pcsc-readers.js";
+import { roleReader } from "./pcsc-readers.js";
 
 /**
  * The operator is the feeder: `load` waits until a card is in the issuer reader, `eject` until it
@@ -10,10 +10,7 @@ import { findReader } from "./pcsc-readers.js";
  */
 export function manualFeeder(config: IssuerConfig, transport: CardTransport, waitMs = 10 * 60_000): Feeder {
   const reader = async () => {
-    const name = findReader(
-      (await transport.listReaders()).map((r) => r.name),
-      config.readers.issuerCard,
-    );
+    const name = await roleReader(config, transport, "issuerCard");
     if (!name) throw new RhcError("NO_READER", { detail: config.readers.issuerCard });
     return name;
   };

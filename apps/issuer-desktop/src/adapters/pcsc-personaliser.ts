@@ -25,7 +25,7 @@ import { isRhcError, RhcError, toRhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { CardPlan, CardProbe, IssuerCardPort, StepListener } from "../issuance/ports.js";
 import { ISSUER_ONLY_SLOTS, isamSlot, keyNumber, keysOf } from "./issuer-keys.js";
-import { findReader } from "./pcsc-readers.js";
+import { roleReader } from "./pcsc-readers.js";
 import { type DataWrite, PERSONALISATION_PLAN } from "./personalisation-plan.js";
 
 /** Progress steps of one personalisation: keys of each DF, each data write, ACTIVATE. */
@@ -34,6 +34,22 @@ const VERIFY_FILES = PERSONALISATION_PLAN.flatMap((v) => v.writes)
   .filter((w) => w.kind === "records")
   .map((w) => w.file) as Parameters<HealthCardSession["readFile"]>[0][];
 const fid = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
+function chipSerialOf(atr: Uint8Array): string | undefined {
+  try {
+    return toHex(CARD_FACTOR_BYTES_5_TO_12.extract(atr));
+  } catch {
+    return undefined;
+  }
+}
+/** WRITE KEY of the transport slot (00) with a bare MAC-sized body: refused either way, see `probe`. */
+const LIFECYCLE_PROBE = { cla: 0x84, ins: 0xd4, p1: 0, p2: 0, data: new Uint8Array(4) } as const;
+/** WRITE KEY P1: load an empty slot / replace a loaded key (card-sim README, step 8). */
+const LOAD = 0x00;
+const REPLACE = 0x01;
+/** SWs of WRITE KEY / APPEND RECORD that mean "already written by an earlier, interrupted attempt". */
+const SW_KEY_LOADED = 0x6985;
+const SW_RECORD_PRESENT = new Set([0x6a80, 0x6a84]);
+const SW_RECORD_NOT_FOUND = 0x6a83;
 
 /**
  * The terminal side of the [P] personalisation protocol (card-sim README) over PC/SC: blank card
@@ -51,8 +67,7 @@ export class PcscPersonaliser implements IssuerCardPort {
   ) {}
 
   private async reader(role: "issuerCard" | "issuerSam"): Promise<string> {
-    const names = (await this.transport.listReaders()).map((r) => r.name);
-    const name = findReader(names, this.config.readers[role]);
+    const name = await roleReader(this.config, this.transport, role);
     if (!name)
       throw new RhcError(role === "issuerSam" ? "ISSUER_SAM_MISSING" : "NO_READER", {
         detail: this.config.readers[role],
@@ -86,6 +101,13 @@ export class PcscPersonaliser implements IssuerCardPort {
     return { cardF: CARD_FACTOR_BYTES_5_TO_12.extract(atr), cityF: cityFactor(this.config.centre.cityCode) };
   }
 
+  /**
+   * What the issuer reader holds. A health card still in its personalisation lifecycle (blank, or
+   * written part-way when a previous attempt was cut off) can be (re)personalised; one that was
+   * activated (locked) cannot. The lifecycle is asked of the card itself, not guessed from the
+   * data files: WRITE KEY of the transport slot answers 6A88 during personalisation and 6985 after
+   * ACTIVATE (card-sim README, personalisation protocol step 12) and changes nothing either way.
+   */
   async probe(): Promise<CardProbe> {
     const reader = await this.reader("issuerCard");
     const status = (await this.transport.listReaders()).find((r) => r.name === reader);
@@ -94,16 +116,22 @@ export class PcscPersonaliser implements IssuerCardPort {
     const connection = await this.transport.connect(reader);
     try {
       const channel = new ApduChannel(connection);
-      const chipSerial = toHex(CARD_FACTOR_BYTES_5_TO_12.extract(connection.atr));
       const atr = toHex(connection.atr);
+      // A reset answer without a card factor (a SAM, a staff card) is no health card at all.
+      const chipSerial = chipSerialOf(connection.atr);
+      if (!chipSerial) return { kind: "unknown", atr };
       for (const f of [DFS.DDF1.fid, 0xef05]) {
         const r = await channel.send({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(f) });
         if (r.sw !== 0x9000) return { kind: "unknown", atr };
       }
-      // TLV files start empty on a blank card: record 1 of EF05 exists only once personalised.
+      const lifecycle = await channel.send(LIFECYCLE_PROBE);
+      if (lifecycle.sw === 0x6985) return { kind: "personalised", chipSerial, atr };
+      if (lifecycle.sw !== 0x6a88) return { kind: "unknown", atr };
+      // Still in personalisation: TLV files start empty, so a record in EF05 means an earlier
+      // attempt wrote part of the card (it is finished by the next personalisation).
       const first = await channel.send({ cla: 0, ins: 0xb2, p1: 1, p2: 4, le: 256 });
       if (first.sw === 0x6a83) return { kind: "blank", chipSerial, atr };
-      if (first.sw === 0x9000 || (first.sw & 0xff00) === 0x6c00) return { kind: "personalised", chipSerial, atr };
+      if (first.sw === 0x9000 || (first.sw & 0xff00) === 0x6c00) return { kind: "partial", chipSerial, atr };
       return { kind: "unknown", atr };
     } finally {
       await connection.disconnect("leave").catch(() => undefined);
@@ -173,10 +201,12 @@ export class PcscPersonaliser implements IssuerCardPort {
         const keys = new Set(elementsOf(write.file).map((e) => e.key));
         const own = Object.fromEntries(Object.entries(values).filter(([k]) => keys.has(k)));
         const cla = write.sm ? 0x04 : 0x00;
-        for (const record of encodeTlvFile(write.file, own as Parameters<typeof encodeTlvFile>[1])) {
-          const command = { cla, ins: 0xe2, p1: 0, p2: 0, data: record, ...sm(write.sm, "enc+mac") };
-          await nav.call(command, `APPEND RECORD ${write.file}`);
-        }
+        const records = encodeTlvFile(write.file, own as Parameters<typeof encodeTlvFile>[1]);
+        const append = (data: Uint8Array) =>
+          nav.call({ cla, ins: 0xe2, p1: 0, p2: 0, data, ...sm(write.sm, "enc+mac") }, `APPEND RECORD ${write.file}`);
+        const update = (n: number, data: Uint8Array) =>
+          nav.call({ cla, ins: 0xdc, p1: n, p2: 4, data, ...sm(write.sm, "enc+mac") }, `UPDATE RECORD ${write.file}`);
+        await this.writeRecords(records, append, update);
         return;
       }
       case "photo":
@@ -188,6 +218,38 @@ export class PcscPersonaliser implements IssuerCardPort {
           await nav.call(command, `ERASE RECORD ${write.file} #${n}`);
         }
         return;
+    }
+  }
+
+  /**
+   * Appends the records of one TLV file in order. Record n of a TLV file must carry element n, so
+   * an APPEND of record 1 is refused (6A80, or 6A84 when full) exactly when an interrupted attempt
+   * already wrote records: those are then rewritten in place (UPDATE RECORD) and the rest
+   * appended. A fresh card costs no extra APDU.
+   */
+  private async writeRecords(
+    records: readonly Uint8Array[],
+    append: (data: Uint8Array) => Promise<unknown>,
+    update: (n: number, data: Uint8Array) => Promise<unknown>,
+  ): Promise<void> {
+    let rewrite = false;
+    for (const [i, record] of records.entries()) {
+      if (!rewrite) {
+        try {
+          await append(record);
+          continue;
+        } catch (error) {
+          if (i > 0 || !isRhcError(error) || !SW_RECORD_PRESENT.has(error.sw ?? 0)) throw error;
+          rewrite = true;
+        }
+      }
+      try {
+        await update(i + 1, record);
+      } catch (error) {
+        if (!isRhcError(error) || error.sw !== SW_RECORD_NOT_FOUND) throw error;
+        rewrite = false;
+        await append(record);
+      }
     }
   }
 
@@ -230,8 +292,21 @@ export class PcscPersonaliser implements IssuerCardPort {
     }
   }
 
-  /** Steps 4–8: card challenge, ISAM transport session, ISAM key wrap, WRITE KEY. */
+  /**
+   * Steps 4–8: card challenge, ISAM transport session, ISAM key wrap, WRITE KEY. A slot loaded by
+   * an interrupted earlier attempt refuses the load (P1 00) with 6985: the key is then written
+   * again as a replacement (P1 01), so a pulled card can be personalised again from the start.
+   */
   private async writeKey(nav: CardNavigator, sam: SamSession, factors: CardFactors, key: KeyName): Promise<void> {
+    try {
+      await this.sendKey(nav, sam, factors, key, LOAD);
+    } catch (error) {
+      if (!isRhcError(error) || error.sw !== SW_KEY_LOADED) throw error;
+      await this.sendKey(nav, sam, factors, key, REPLACE);
+    }
+  }
+
+  private async sendKey(nav: CardNavigator, sam: SamSession, factors: CardFactors, key: KeyName, p1: number) {
     const r = await nav.call({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 8 }, "GET CHALLENGE");
     const transport = ISSUER_ONLY_SLOTS.TRANSPORT;
     await sam.channel.call(
@@ -240,11 +315,11 @@ export class PcscPersonaliser implements IssuerCardPort {
     );
     const slot = isamSlot(key);
     const keyFactors = slot.usage >> 5 === 2 ? concatBytes(factors.cardF, factors.cityF!) : factors.cardF;
-    const header = Uint8Array.of(0x84, 0xd4, 0x00, keyNumber(key));
+    const header = Uint8Array.of(0x84, 0xd4, p1, keyNumber(key));
     const wrapped = await sam.channel.call(
       { cla: 0x80, ins: 0xd4, p1: slot.usage, p2: slot.index, data: concatBytes(keyFactors, header), le: 256 },
       `ISAM KEY WRAP ${key}`,
     );
-    await nav.call({ cla: 0x84, ins: 0xd4, p1: 0, p2: keyNumber(key), data: wrapped }, `WRITE KEY ${key}`);
+    await nav.call({ cla: 0x84, ins: 0xd4, p1, p2: keyNumber(key), data: wrapped }, `WRITE KEY ${key}`);
   }
 }

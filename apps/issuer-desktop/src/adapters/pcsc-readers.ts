@@ -1,11 +1,39 @@
 import { type CardTransport, toHex } from "@rhc/card-protocol";
+import { RhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { ReaderWatch } from "../issuance/ports.js";
 import type { ReaderState } from "../shared/channels.js";
+import { VirtualReaders } from "./virtual-readers.js";
 
 /** The first reader whose name equals or starts with the configured name. */
 export function findReader(names: readonly string[], configured: string): string | undefined {
   return names.find((n) => n === configured) ?? names.find((n) => n.startsWith(configured));
+}
+
+export type ReaderRole = "issuerCard" | "issuerSam" | "staff";
+
+/** One detector per process: it caches its answer per reader name. */
+const VIRTUAL = new VirtualReaders();
+
+/**
+ * The reader configured for `role`, if connected. A virtual (vpcd) reader is refused unless
+ * `readers.allowVirtual` is set: a production desk must write real cards with a real ISAM, never
+ * a simulated one a process on the machine can impersonate.
+ */
+export async function roleReader(
+  config: IssuerConfig,
+  transport: CardTransport,
+  role: ReaderRole,
+  virtual: VirtualReaders = VIRTUAL,
+): Promise<string | undefined> {
+  const name = findReader(
+    (await transport.listReaders()).map((r) => r.name),
+    config.readers[role],
+  );
+  if (name && !config.readers.allowVirtual && virtual.isVirtual(name)) {
+    throw new RhcError("VIRTUAL_READER_REFUSED", { detail: `${role}: ${name}` });
+  }
+  return name;
 }
 
 /** Reader presence for the status bar; the issuer card kind comes from `probe` (it talks to the card). */
@@ -20,10 +48,7 @@ export function pcscReaders(
       const roles = ["issuerCard", "issuerSam", "staff"] as const;
       return Promise.all(
         roles.map(async (role): Promise<ReaderState> => {
-          const name = findReader(
-            list.map((r) => r.name),
-            config.readers[role],
-          );
+          const name = await roleReader(config, transport, role);
           const reader = list.find((r) => r.name === name);
           if (!reader) return { role, reader: null, present: false, card: "absent" };
           const state: ReaderState = { role, reader: reader.name, present: reader.present, card: "absent" };

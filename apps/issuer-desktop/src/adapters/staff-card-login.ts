@@ -5,7 +5,7 @@ import { assertChainValid, STAFF_CARD_POLICY, validateChain, verifyWithCertifica
 import { RhcError, toRhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { StaffLogin } from "../issuance/ports.js";
-import { findReader } from "./pcsc-readers.js";
+import { roleReader } from "./pcsc-readers.js";
 
 /** The subject attribute `name` (CN, O…) of an RFC 4514-style subject string. */
 function attribute(subject: string, name: string): string | undefined {
@@ -23,11 +23,7 @@ export function staffCardLogin(
   transport: CardTransport,
   clock: () => Date = () => new Date(),
 ): StaffLogin {
-  const staffReader = async () =>
-    findReader(
-      (await transport.listReaders()).map((r) => r.name),
-      config.readers.staff,
-    );
+  const staffReader = () => roleReader(config, transport, "staff");
   return {
     async present() {
       const reader = await staffReader();

@@ -3,7 +3,7 @@ import { RhcError, toRhcError } from "@rhc/errors";
 import type { z } from "zod";
 import type { DeskAudit } from "../issuance/audit/desk-audit.js";
 import type { BatchRunner } from "../issuance/batch/batch-runner.js";
-import type { BatchStore } from "../issuance/batch/batch-store.js";
+import { type BatchStore, publicItem } from "../issuance/batch/batch-store.js";
 import type { CardRegistry } from "../issuance/cards/card-registry.js";
 import type { IssuerConfig } from "../issuance/config.js";
 import { importResidents } from "../issuance/csv/import-residents.js";
@@ -24,6 +24,7 @@ import {
   type Operator,
 } from "../shared/channels.js";
 import { type CardStatusService, cardRecord } from "./card-status-service.js";
+import { LoginThrottle } from "./login-throttle.js";
 
 export interface ServiceParts {
   config: IssuerConfig;
@@ -63,9 +64,11 @@ const fromB64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
  */
 export class IssuerService {
   private session: { operator: Operator; token: string } | null = null;
+  private readonly throttle: LoginThrottle;
   private readonly handlers: Handlers;
 
   constructor(private readonly parts: ServiceParts) {
+    this.throttle = new LoginThrottle(parts.config.loginThrottle);
     this.handlers = this.buildHandlers();
   }
 
@@ -100,13 +103,48 @@ export class IssuerService {
   }
 
   /** The operator of the desk when the caller is the Electron window or holds the session token. */
-  private authorise(ctx: CallContext): Operator | null {
+  authorise(ctx: CallContext): Operator | null {
     if (!this.session) return null;
     if (ctx.trusted) return this.session.operator;
     if (!ctx.token) return null;
     const a = Buffer.from(ctx.token);
     const b = Buffer.from(this.session.token);
     return a.length === b.length && timingSafeEqual(a, b) ? this.session.operator : null;
+  }
+
+  /**
+   * Every refused login goes to the hash-chained audit (reason code only: never the PIN). Refusals
+   * about the operator's credentials count towards the login throttle; a missing reader or card
+   * (retriable) and the throttle's own refusal do not.
+   */
+  private loginFailed(error: RhcError): void {
+    const throttled = error.code === "RATE_LIMITED";
+    if (!throttled && !error.retriable) this.throttle.failed();
+    const triesLeft = (error.data as { triesLeft?: unknown } | undefined)?.triesLeft;
+    this.parts.audit.append({
+      actor: "unknown",
+      action: "session.login_failed",
+      outcome: throttled ? "throttled" : "refused",
+      subject: this.parts.config.terminalId,
+      data: { code: error.code, ...(typeof triesLeft === "number" ? { triesLeft } : {}) },
+    });
+  }
+
+  /**
+   * Writes one card: a simulated feeder brings the blank and takes the card to its bin; with a
+   * manual one the operator has put the card in the reader already.
+   */
+  private async onFedCard<T>(write: () => Promise<T>): Promise<T> {
+    const { feeder } = this.parts;
+    if (feeder.kind === "simulated") await feeder.load();
+    try {
+      const written = await write();
+      if (feeder.kind === "simulated") await feeder.eject("good");
+      return written;
+    } catch (error) {
+      if (feeder.kind === "simulated") await feeder.eject("reject").catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Ends the session (the staff card was removed, or the app shuts down). */
@@ -130,7 +168,15 @@ export class IssuerService {
       }),
       "session.current": async (_i, operator) => ({ operator }),
       "session.login": async ({ pin }) => {
-        const who = await p.login.login(pin);
+        let who: Omit<Operator, "loggedInAt">;
+        try {
+          this.throttle.check();
+          who = await p.login.login(pin);
+        } catch (error) {
+          this.loginFailed(toRhcError(error));
+          throw error;
+        }
+        this.throttle.succeeded();
         const operator: Operator = { ...who, loggedInAt: new Date().toISOString() };
         this.session = { operator, token: randomBytes(24).toString("base64url") };
         p.audit.append({
@@ -162,19 +208,11 @@ export class IssuerService {
       },
       "card.issue": async ({ resident, photo }, operator) => {
         const prepared = p.workflow.prepare(resident, photo ? fromB64(photo) : undefined);
-        // A simulated feeder brings the blank and takes the card away; with a manual one the
-        // operator has put the card in the reader already.
-        if (p.feeder.kind === "simulated") await p.feeder.load();
-        try {
-          const issued = await p.workflow.run(prepared, this.requireOperator(operator), {
+        return this.onFedCard(() =>
+          p.workflow.run(prepared, this.requireOperator(operator), {
             onStep: (step, done, total) => p.emit({ type: "issue.step", step, done, total }),
-          });
-          if (p.feeder.kind === "simulated") await p.feeder.eject("good");
-          return issued;
-        } catch (error) {
-          if (p.feeder.kind === "simulated") await p.feeder.eject("reject").catch(() => undefined);
-          throw error;
-        }
+          }),
+        );
       },
       "card.face": async ({ chipSerial }) => {
         const card = p.cards.get(chipSerial);
@@ -210,7 +248,7 @@ export class IssuerService {
         if (old.status === "replaced")
           throw new RhcError("CONFLICT", { detail: `card ${chipSerial} was already replaced` });
         const prepared = p.workflow.prepare(old.resident, old.photo);
-        const issued = await p.workflow.run(prepared, who, { replaces: old });
+        const issued = await this.onFedCard(() => p.workflow.run(prepared, who, { replaces: old }));
         return { old: p.cardStatus.replaced(old, issued, reason, who), issued };
       },
       "batch.import": async ({ name, csv }, operator) => {
@@ -231,7 +269,7 @@ export class IssuerService {
       "batch.list": async () => ({ batches: p.batches.list() }),
       "batch.get": async ({ id }) => ({
         batch: p.batches.summary(id),
-        items: p.batches.items(id).map(({ batchId: _b, resident: _r, eventId: _e, plan: _p, ...item }) => item),
+        items: p.batches.items(id).map(publicItem),
       }),
       "batch.start": async ({ id }, operator) => ({ batch: p.runner.start(id, this.requireOperator(operator)) }),
       "batch.pause": async ({ id }) => ({ batch: await p.runner.pause(id) }),

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isRhcError } from "@rhc/errors";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseConfig } from "./config.js";
+import { isLoopbackHost, parseConfig } from "./config.js";
 
 const centre = {
   name: "发卡中心",
@@ -59,5 +59,33 @@ describe("issuer configuration secrets", () => {
       /exactly one of token/,
     );
     bad({ platform: { baseUrl: "https://p.example" } }, /exactly one of token/);
+  });
+});
+
+describe("web-mode host and virtual readers", () => {
+  it("binds the web server to loopback only: other hosts are CONFIG_INVALID", () => {
+    for (const host of ["127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost"]) {
+      expect(isLoopbackHost(host), host).toBe(true);
+      expect(parseConfig({ dataDir: "/d", centre, host }).host).toBe(host);
+    }
+    expect(parseConfig({ dataDir: "/d", centre }).host).toBe("127.0.0.1");
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "10.0.0.1", "desk.example", "128.0.0.1", "::ffff:127.0.0.1"]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+      expect(() => parseConfig({ dataDir: "/d", centre, host })).toThrow(
+        expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringMatching(/host: .*loopback only/) }),
+      );
+    }
+  });
+
+  it("refuses virtual readers unless readers.allowVirtual is set explicitly", () => {
+    expect(parseConfig({ dataDir: "/d", centre }).readers.allowVirtual).toBe(false);
+    const names = { issuerCard: "A", issuerSam: "B", staff: "C" };
+    expect(parseConfig({ dataDir: "/d", centre, readers: names }).readers.allowVirtual).toBe(false);
+    expect(parseConfig({ dataDir: "/d", centre, readers: { ...names, allowVirtual: true } }).readers.allowVirtual).toBe(
+      true,
+    );
+    expect(() => parseConfig({ dataDir: "/d", centre, readers: { ...names, allowVirtual: "yes" } })).toThrow(
+      expect.objectContaining({ code: "CONFIG_INVALID" }),
+    );
   });
 });

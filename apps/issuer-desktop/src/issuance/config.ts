@@ -1,6 +1,15 @@
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { RhcError } from "@rhc/errors";
 import { z } from "zod";
+
+/** Loopback only (same rule as the terminal agent's API): 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === "localhost") return true;
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (isIP(bare) === 4) return bare.startsWith("127.");
+  return isIP(bare) === 6 && bare === "::1";
+}
 
 /** The desk configuration (JSON file or `startIssuerServer` argument), validated at start. */
 export const IssuerConfigSchema = z
@@ -32,11 +41,24 @@ export const IssuerConfigSchema = z
       })
       .strict()
       .default({ validityYears: 10, category: "1", specVersion: "1.00" }),
-    /** Reader names (exact, or a prefix such as "Issuer Card Reader"). */
+    /**
+     * Reader names (exact, or a prefix such as "Issuer Card Reader"). Virtual (vpcd) readers are
+     * refused unless `allowVirtual` (tests, demos, training desks with simulated cards).
+     */
     readers: z
-      .object({ issuerCard: z.string().min(1), issuerSam: z.string().min(1), staff: z.string().min(1) })
+      .object({
+        issuerCard: z.string().min(1),
+        issuerSam: z.string().min(1),
+        staff: z.string().min(1),
+        allowVirtual: z.boolean().default(false),
+      })
       .strict()
-      .default({ issuerCard: "Issuer Card Reader", issuerSam: "Issuer SAM Reader", staff: "Staff Card Reader" }),
+      .default({
+        issuerCard: "Issuer Card Reader",
+        issuerSam: "Issuer SAM Reader",
+        staff: "Staff Card Reader",
+        allowVirtual: false,
+      }),
     /**
      * Issuer SAM PIN. Production desks keep it out of this file: `samPinFile` names a file (mode
      * 0600) that holds it; the inline value is for demos and tests. Never logged or stored.
@@ -66,11 +88,29 @@ export const IssuerConfigSchema = z
       .strict()
       .optional(),
     faceFont: z.object({ path: z.string(), family: z.string().optional() }).strict().optional(),
+    /** Refused operator logins in a row before logins lock (RATE_LIMITED), and the first lock. */
+    loginThrottle: z
+      .object({
+        maxFailures: z.number().int().min(1).max(20).default(5),
+        lockMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+        maxLockMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(86_400_000)
+          .default(15 * 60_000),
+      })
+      .strict()
+      .default({ maxFailures: 5, lockMs: 60_000, maxLockMs: 15 * 60_000 }),
     /** How often one batch row may meet a card failure before it is marked failed. */
     maxAttempts: z.number().int().min(1).max(10).default(3),
     /** [P] card-number policy: the spec's citizen ID number, or an issuer sequence (see README). */
     cardNumber: z.enum(["citizen-id", "issuer-sequence"]).default("citizen-id"),
-    host: z.string().default("127.0.0.1"),
+    /** Web mode binds to loopback only: the API drives the issuer SAM (see isLoopbackHost). */
+    host: z
+      .string()
+      .default("127.0.0.1")
+      .refine(isLoopbackHost, "the web server binds to loopback only (127.x.x.x, ::1 or localhost)"),
     port: z.number().int().min(0).max(65535).default(0),
   })
   .strict();

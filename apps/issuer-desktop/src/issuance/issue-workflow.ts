@@ -90,6 +90,7 @@ export function cardElements(
 export function requireBlank(probe: CardProbe): string {
   switch (probe.kind) {
     case "blank":
+    case "partial":
       return probe.chipSerial!;
     case "absent":
       throw new RhcError("NO_CARD", { detail: "issuer card reader" });

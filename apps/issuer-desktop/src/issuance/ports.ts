@@ -2,9 +2,13 @@ import type { AnyFieldValue, ElementKey } from "@rhc/card-protocol";
 import type { Operator, ReaderState } from "../shared/channels.js";
 import type { Resident } from "../shared/resident.js";
 
-/** What the issuer reader holds, judged from the card's answers (not from the reader name). */
+/**
+ * What the issuer reader holds, judged from the card's answers (not from the reader name):
+ * `blank` and `partial` (written part-way by an interrupted attempt) are still in personalisation
+ * and can be personalised; `personalised` is activated (locked) and cannot.
+ */
 export interface CardProbe {
-  kind: "absent" | "blank" | "personalised" | "unknown" | "mute";
+  kind: "absent" | "blank" | "partial" | "personalised" | "unknown" | "mute";
   /** 8-byte chip factor (cardF) as hex, when the card answered. */
   chipSerial?: string;
   atr?: string;

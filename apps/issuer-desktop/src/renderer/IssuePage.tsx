@@ -12,13 +12,15 @@ function ReaderBar({ readers }: { readers: ReaderState[] }) {
   const kind = (r: ReaderState) =>
     r.card === "blank"
       ? t("cardBlank")
-      : r.card === "personalised"
-        ? t("cardPersonalised")
-        : r.card === "absent"
-          ? t("cardAbsent")
-          : r.card === "unknown"
-            ? t("cardUnknown")
-            : r.card;
+      : r.card === "partial"
+        ? t("cardPartial")
+        : r.card === "personalised"
+          ? t("cardPersonalised")
+          : r.card === "absent"
+            ? t("cardAbsent")
+            : r.card === "unknown"
+              ? t("cardUnknown")
+              : r.card;
   return (
     <div className="readers" data-testid="readers">
       {t("readers")}:

@@ -31,6 +31,27 @@ function parseEvent(raw: unknown, listener: (event: IssuerEvent) => void): void 
   if (parsed.success) listener(parsed.data);
 }
 
+/** Parses a `text/event-stream` body: one `data:` line per event, events end with a blank line. */
+async function readEvents(body: ReadableStream<Uint8Array>, listener: (event: IssuerEvent) => void) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end = buffer.indexOf("\n\n");
+    while (end >= 0) {
+      const data = buffer
+        .slice(0, end)
+        .split("\n")
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6))
+        .join("\n");
+      buffer = buffer.slice(end + 2);
+      if (data) parseEvent(JSON.parse(data), listener);
+      end = buffer.indexOf("\n\n");
+    }
+  }
+}
+
 /** Electron: the preload bridge (IPC). */
 function bridgeApi(bridge: IssuerBridge): IssuerApi {
   return {
@@ -53,10 +74,24 @@ function httpApi(): IssuerApi {
       if (channel === "session.logout") token = undefined;
       return value;
     },
+    // Server-sent events read with fetch (EventSource cannot send the session token); reconnects
+    // after a drop until unsubscribed.
     subscribe(listener) {
-      const source = new EventSource("/api/events");
-      source.onmessage = (message) => parseEvent(JSON.parse(String(message.data)), listener);
-      return () => source.close();
+      const stop = new AbortController();
+      const listen = async () => {
+        while (!stop.signal.aborted) {
+          try {
+            const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+            const res = await fetch("/api/events", { headers, signal: stop.signal });
+            if (res.ok && res.body) await readEvents(res.body, listener);
+          } catch {
+            // dropped or aborted: retry below unless unsubscribed
+          }
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      };
+      void listen();
+      return () => stop.abort();
     },
   };
 }

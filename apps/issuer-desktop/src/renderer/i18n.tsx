@@ -33,6 +33,7 @@ const STRINGS = {
   readers: ["读卡器", "Readers"],
   cardBlank: ["空白卡", "blank card"],
   cardPersonalised: ["已个人化卡", "personalised card"],
+  cardPartial: ["未写完的卡（可重新写卡）", "partly written card (can be personalised again)"],
   cardAbsent: ["无卡", "no card"],
   cardUnknown: ["无法识别的卡", "unknown card"],
   search: ["查询（卡号 / 身份证号 / 姓名）", "Search (card no. / ID no. / name)"],

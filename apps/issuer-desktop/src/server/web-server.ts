@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { RhcError } from "@rhc/errors";
 import type { IssuerApp } from "../app/create-issuer-app.js";
+import { isLoopbackHost } from "../issuance/config.js";
 
 const MIME: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",
@@ -52,10 +53,14 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 /**
  * Web mode: the renderer's files plus the channel table over HTTP on loopback.
  * `POST /api/<channel>` (JSON in, `{ok, value}` or `{ok:false, problem}` out, session token in
- * `Authorization: Bearer`), `GET /api/events` (server-sent events). Host and Origin must be the
+ * `Authorization: Bearer`), `GET /api/events` (server-sent events, same token). Host and Origin must be the
  * server itself, so other web pages and DNS-rebinding cannot drive the desk.
  */
 export async function startWebServer(app: IssuerApp, rendererDir: string): Promise<WebServer> {
+  // The config schema already refuses other hosts; this guards configs built without it.
+  if (!isLoopbackHost(app.config.host)) {
+    throw new RhcError("CONFIG_INVALID", { detail: `host ${app.config.host}: the web server binds to loopback only` });
+  }
   let origin = "";
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -72,14 +77,27 @@ export async function startWebServer(app: IssuerApp, rendererDir: string): Promi
       throw new RhcError("ORIGIN_REJECTED", { detail: `Origin ${req.headers.origin}` });
     }
     const url = new URL(req.url ?? "/", origin);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
     if (url.pathname === "/api/events" && req.method === "GET") {
+      // Events name residents and cards: only the logged-in operator's window may listen, and
+      // only for as long as that session lasts.
+      const session = { token: token ?? "" };
+      if (!app.service.authorise(session)) throw new RhcError("OPERATOR_REQUIRED");
       res.writeHead(200, {
         "content-type": "text/event-stream",
         "cache-control": "no-store",
         connection: "keep-alive",
       });
       res.write(": connected\n\n");
-      const unsubscribe = app.events.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+      const unsubscribe = app.events.subscribe((event) => {
+        if (!app.service.authorise(session)) {
+          unsubscribe();
+          res.end();
+          return;
+        }
+        res.write(`data: ${JSON.stringify(event)}\n\n`);
+      });
       req.on("close", unsubscribe);
       return;
     }
@@ -88,8 +106,6 @@ export async function startWebServer(app: IssuerApp, rendererDir: string): Promi
       if (!(req.headers["content-type"] ?? "").startsWith("application/json")) {
         throw new RhcError("INVALID_INPUT", { detail: "content-type must be application/json" });
       }
-      const auth = req.headers.authorization;
-      const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
       const envelope = await app.service.invoke(url.pathname.slice(5), await readBody(req), token ? { token } : {});
       send(res, envelope.ok ? 200 : envelope.problem.status, JSON.stringify(envelope));
       return;
@@ -110,12 +126,13 @@ export async function startWebServer(app: IssuerApp, rendererDir: string): Promi
     send(res, 200, readFileSync(file), MIME[extname(file)] ?? "application/octet-stream");
   }
 
+  const host = app.config.host.replace(/^\[|\]$/g, "");
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(app.config.port, app.config.host, resolve);
+    server.listen(app.config.port, host, resolve);
   });
   const address = server.address() as AddressInfo;
-  origin = `http://${app.config.host}:${address.port}`;
+  origin = `http://${isIP(host) === 6 ? `[${host}]` : host}:${address.port}`;
   return {
     url: origin,
     close: () =>

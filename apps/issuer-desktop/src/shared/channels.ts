@@ -25,7 +25,7 @@ export const OperatorSchema = z.object({
 });
 export type Operator = z.infer<typeof OperatorSchema>;
 
-export const CardKindSchema = z.enum(["absent", "blank", "personalised", "unknown", "sam", "staff", "mute"]);
+export const CardKindSchema = z.enum(["absent", "blank", "partial", "personalised", "unknown", "sam", "staff", "mute"]);
 export const ReaderStateSchema = z.object({
   role: z.enum(["issuerCard", "issuerSam", "staff"]),
   reader: z.string().nullable(),
@@ -148,7 +148,7 @@ export const CHANNELS = {
     z.object({ problems: z.array(FieldProblemSchema) }),
   ),
   "resident.lookup": channel(
-    z.object({ citizenId: z.string().min(1).max(18) }).strict(),
+    z.object({ citizenId: z.string().regex(/^\d{17}[\dXx]$/, "18 characters: 17 digits and a digit or X") }).strict(),
     z.object({ resident: ResidentSchema.nullable(), source: z.string() }),
   ),
   "photo.normalize": channel(

@@ -1,11 +1,9 @@
-import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { openSyncStore } from "@rhc/sync";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeskAudit } from "../../src/issuance/audit/desk-audit.js";
-import { launchBrowser, shot } from "../helpers/browser.js";
+import { docShot, launchBrowser, shot } from "../helpers/browser.js";
 import { type ChildDesk, startChildDesk } from "../helpers/child-desk.js";
 import { portrait } from "../helpers/portrait.js";
 import { buildRenderer } from "../helpers/renderer.js";
@@ -18,7 +16,6 @@ import { tempDir } from "../helpers/temp-dir.js";
  * staff card and blank cards, real SQLite): login, one card issued and verified, and a batch of 20
  * whose app is SIGKILLed in the middle and resumed by a new process on the same database.
  */
-const DOCS = fileURLToPath(new URL("../../docs", import.meta.url));
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 const children: ChildDesk[] = [];
 const dirs: ReturnType<typeof tempDir>[] = [];
@@ -44,14 +41,6 @@ async function login(page: Page, url: string): Promise<void> {
   await page.fill("input[name=pin]", STAFF_PIN);
   await page.click("button[type=submit]");
   await page.getByTestId("operator").waitFor();
-}
-
-/** Screenshot into test-artifacts; with RHC_UPDATE_DOCS=1 also into docs/ for the operator guide. */
-async function docShot(page: Page, name: string): Promise<void> {
-  const path = await shot(page, name);
-  if (process.env.RHC_UPDATE_DOCS !== "1") return;
-  mkdirSync(DOCS, { recursive: true });
-  copyFileSync(path, join(DOCS, `${name}.png`));
 }
 
 describe("issuance in chromium (web mode, real pcscd)", () => {
@@ -101,6 +90,35 @@ describe("issuance in chromium (web mode, real pcscd)", () => {
     expect(await page.getByTestId("chain").textContent()).toBe("审计日志完整");
     expect(await page.locator("tr[data-action='card.issued']").count()).toBe(1);
     await docShot(page, "audit");
+
+    // Lost and replaced cards: report lost, unblock, report lost again and replace onto a new blank.
+    await page.getByRole("button", { name: "挂失 / 补换卡" }).click();
+    await page.locator("tbody tr[data-chip]").first().waitFor();
+    const chipSerial = (await page.locator("tbody tr[data-chip]").first().getAttribute("data-chip"))!;
+    const row = page.locator(`tr[data-chip='${chipSerial}']`);
+    await page.fill("input[name=reason]", "持卡人报失");
+    const statusIs = async (status: string) =>
+      page.waitForFunction(
+        ([chip, s]) =>
+          document.querySelector(`tr[data-chip='${chip}'] td[data-status]`)?.getAttribute("data-status") === s,
+        [chipSerial, status] as const,
+      );
+    await row.getByRole("button", { name: "挂失" }).click();
+    await statusIs("lost");
+    await row.getByRole("button", { name: "解挂" }).click();
+    await statusIs("issued");
+    await row.getByRole("button", { name: "挂失" }).click();
+    await statusIs("lost");
+    await row.getByRole("button", { name: "补换卡" }).click();
+    await statusIs("replaced");
+    const rows = page.locator("tbody tr[data-chip]");
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-chip]").length === 2);
+    expect(
+      await rows
+        .locator("td[data-status]")
+        .evaluateAll((cells) => cells.map((c) => c.getAttribute("data-status")).sort()),
+    ).toEqual(["issued", "replaced"]);
+    await docShot(page, "cards");
     await child.stop();
   });
 
@@ -165,10 +183,11 @@ describe("issuance in chromium (web mode, real pcscd)", () => {
       { timeout: 120_000 },
     );
     await docShot(page, "batch-done");
+    // Deterministic whatever the kill hit: a row killed while personalising or verifying goes
+    // onto a new blank (its card left with the killed process), so every row is issued.
     const issued = Number(await progress.getAttribute("data-issued"));
-    const failed = Number(await progress.getAttribute("data-failed"));
-    expect(issued + failed).toBe(20);
-    expect(failed).toBeLessThanOrEqual(1);
+    expect(issued).toBe(20);
+    expect(Number(await progress.getAttribute("data-failed"))).toBe(0);
     await child.stop();
 
     // The database the two processes shared: one event per issued card, no duplicates, chain intact.

@@ -2,7 +2,7 @@ import { RhcError } from "@rhc/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IssuerAdapters } from "../../src/app/create-issuer-app.js";
 import { type IssuerServer, startIssuerServer } from "../../src/server/start-issuer-server.js";
-import { launchBrowser, shot } from "../helpers/browser.js";
+import { docShot, launchBrowser } from "../helpers/browser.js";
 import { testConfig } from "../helpers/desk.js";
 import { buildRenderer } from "../helpers/renderer.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -51,13 +51,13 @@ describe("renderer in web mode (chromium)", () => {
     await alert.waitFor();
     expect(await alert.getAttribute("data-code")).toBe("NO_CARD");
     expect(await alert.textContent()).toContain("读卡器中没有卡");
-    await shot(page, "login-no-staff-card-zh");
+    await docShot(page, "login-zh");
 
     await page.click("header button.lang");
     await page.getByRole("heading", { name: "Operator login" }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
     expect(await alert.textContent()).toContain("No card in the reader");
     expect(await page.inputValue("input[name=pin]")).toBe("123456");
-    await shot(page, "login-no-staff-card-en");
+    await docShot(page, "login-en");
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,4 +44,19 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The operator guide's screenshots (apps/issuer-desktop/docs, linked from docs/operator-guide.md). */
+export const DOCS = fileURLToPath(new URL("../../docs", import.meta.url));
+
+/**
+ * A screenshot into test-artifacts that is also one of the operator guide's: with
+ * RHC_UPDATE_DOCS=1 it replaces docs/<name>.png, so the guide shows what the tests saw (a normal
+ * run leaves the committed pictures alone).
+ */
+export async function docShot(page: Page, name: string): Promise<void> {
+  const path = await shot(page, name);
+  if (process.env.RHC_UPDATE_DOCS !== "1") return;
+  mkdirSync(DOCS, { recursive: true });
+  copyFileSync(path, join(DOCS, `${name}.png`));
 }

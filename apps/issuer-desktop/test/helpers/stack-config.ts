@@ -11,6 +11,7 @@ export function stackConfig(desk: TestDesk) {
       issuerCard: desk.readerName("issuerCard"),
       issuerSam: desk.readerName("issuerSam"),
       staff: desk.readerName("staff"),
+      allowVirtual: true, // the test stack's readers are vpcd readers
     },
     staffTrust: {
       anchors: [vectorPath("x509/sm2/root.pem")],

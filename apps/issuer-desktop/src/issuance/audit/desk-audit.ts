@@ -13,6 +13,8 @@ export interface DeskAuditEntry {
   /** Which: usually the card number; a batch id for batch events. */
   subject: string;
   data: Record<string, unknown>;
+  /** "ok" unless said otherwise (e.g. a refused login). */
+  outcome?: string;
 }
 
 function assertNoSecrets(value: unknown, path: string): void {
@@ -35,7 +37,7 @@ export class DeskAudit {
 
   append(entry: DeskAuditEntry): void {
     assertNoSecrets(entry.data, "");
-    this.log.append(entry.action, "ok", { actor: entry.actor, subject: entry.subject, ...entry.data });
+    this.log.append(entry.action, entry.outcome ?? "ok", { actor: entry.actor, subject: entry.subject, ...entry.data });
   }
 
   list(limit = 100): AuditRecord[] {

@@ -100,4 +100,49 @@ describe("BatchRunner", () => {
     expect(new Set(parts.cards.list().map((c) => c.chipSerial)).size).toBe(3);
     parts.store.close();
   });
+
+  it("pauses the batch after 5 unusable cards in a row, and not after 4 followed by a good one", async () => {
+    const cards = new BenchCards();
+    for (const n of [1, 2, 3, 4, 6, 7, 8, 9, 10]) cards.usedOn.add(n);
+    const { parts, runner, events } = setup(cards);
+    const id = parts.batches.create(
+      "b4",
+      [1, 2].map((n) => ({ row: n + 1, resident: resident(n) })),
+    );
+    runner.start(id, TEST_OPERATOR);
+    await runner.idle();
+    // Cards 1–4 unusable, card 5 good (row 2 issued, count reset), cards 6–10 unusable: paused.
+    const [first, second] = parts.batches.items(id);
+    expect(first).toMatchObject({ state: "issued", attempts: 1 });
+    expect(second).toMatchObject({ state: "pending", attempts: 0 });
+    expect(parts.batches.summary(id).status).toBe("paused");
+    expect(cards.bins.good).toEqual(["0000000000000005"]);
+    // The fifth unusable card in a row stays in the reader for the operator to see.
+    expect(cards.bins.reject).toEqual(["1", "2", "3", "4", "6", "7", "8", "9"].map((n) => n.padStart(16, "0")));
+    expect(cards.card?.chip).toBe("000000000000000A");
+    const last = events.at(-1);
+    expect(last?.type === "batch.progress" && last.batch.status).toBe("paused");
+    parts.store.close();
+  });
+
+  it("after a crash, a verifying row whose card has left the reader goes onto the next blank", async () => {
+    const cards = new BenchCards();
+    const { parts, runner } = setup(cards);
+    const id = parts.batches.create("b5", [{ row: 2, resident: resident(5) }]);
+    parts.batches.setStatus(id, "running");
+    const prepared = parts.workflow.prepare(resident(5));
+    const { preparedToJson } = await import("../issue-workflow.js");
+    parts.batches.transition(id, 2, "personalising", {
+      chipSerial: "00000000000000AA",
+      plan: JSON.stringify(preparedToJson(prepared)),
+    });
+    parts.batches.transition(id, 2, "verifying");
+    // The killed app's card is gone: the reader is empty.
+    runner.recoverAll();
+    runner.start(id, TEST_OPERATOR);
+    await runner.idle();
+    expect(parts.batches.item(id, 2)).toMatchObject({ state: "issued", attempts: 2, chipSerial: "0000000000000001" });
+    expect(parts.store.outbox.depth()).toBe(1);
+    parts.store.close();
+  });
 });

@@ -3,7 +3,7 @@ import type { BatchSummary, IssuerEvent, Operator } from "../../shared/channels.
 import type { IssueWorkflow, PreparedCardJson } from "../issue-workflow.js";
 import { preparedFromJson, preparedToJson } from "../issue-workflow.js";
 import type { Feeder } from "../ports.js";
-import type { BatchStore, ItemError, StoredItem } from "./batch-store.js";
+import { type BatchStore, type ItemError, publicItem, type StoredItem } from "./batch-store.js";
 
 /** Card-level failures after which the same row can go onto the next blank card. */
 const CARD_FAULTS = new Set(["CARD_REMOVED", "CARD_RESET", "TRANSMIT_FAILED", "CARD_MUTE", "TIMEOUT", "NO_CARD"]);
@@ -121,7 +121,7 @@ export class BatchRunner {
   }
 
   private progress(item: StoredItem): void {
-    this.emit({ type: "batch.progress", batch: this.batches.summary(item.batchId), item });
+    this.emit({ type: "batch.progress", batch: this.batches.summary(item.batchId), item: publicItem(item) });
   }
 
   private async issueOne(item: StoredItem, operator: Operator): Promise<"issued" | "failed" | "retry" | "bad-blank"> {
@@ -187,8 +187,11 @@ export class BatchRunner {
       this.progress(this.batches.item(batchId, row));
       await this.feeder.eject("good");
     } catch (error) {
+      // The card personalised before the crash left with the killed process (or the operator):
+      // like a pulled card, the row goes onto the next blank while attempts remain.
       const e = isRhcError(error) ? error : toRhcError(error);
-      this.progress(this.batches.transition(batchId, row, "failed", { error: itemError(e) }));
+      const retry = CARD_FAULTS.has(e.code) && item.attempts < this.maxAttempts;
+      this.progress(this.batches.transition(batchId, row, retry ? "pending" : "failed", { error: itemError(e) }));
     }
   }
 }

@@ -13,6 +13,15 @@ export interface StoredItem extends BatchItem {
   plan: string | null;
 }
 
+/**
+ * The row as it may leave the desk's Node side (channel answers, pushed events): state and
+ * identity of the row only — never the holder's record, the card plan or the event id.
+ */
+export function publicItem(item: StoredItem): BatchItem {
+  const { row, citizenId, name, state, attempts, chipSerial, error } = item;
+  return { row, citizenId, name, state, attempts, chipSerial, error };
+}
+
 interface ItemRow {
   batch_id: string;
   row: number;

@@ -5,17 +5,18 @@ import type { ItemState } from "../../shared/channels.js";
  * The per-card state machine of a batch (after pySim's resumable batch state):
  *
  *   pending → personalising → verifying → issued
- *                  │  ▲            │
- *                  │  └ card pulled (re-personalisable, attempt counted)
- *                  ▼               ▼
- *                failed          failed
+ *      ▲           │  ▲            │
+ *      │           │  └ card pulled (re-personalisable, attempt counted)
+ *      │           ▼               ▼
+ *      │         failed          failed
+ *      └──────────────────────────┘ card gone after a crash (the row goes onto a new blank)
  *
  * `issued` and `failed` are final for the run; an operator may send failed rows back to pending.
  */
 export const TRANSITIONS: Readonly<Record<ItemState, readonly ItemState[]>> = {
   pending: ["personalising"],
   personalising: ["verifying", "pending", "failed"],
-  verifying: ["issued", "failed"],
+  verifying: ["issued", "pending", "failed"],
   issued: [],
   failed: ["pending"],
 };
