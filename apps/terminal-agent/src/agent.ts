@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { type CardTransport, PcscTransport } from "@rhc/card-protocol";
+import { type CardTransport, PcscTransport, VirtualReaderDetector } from "@rhc/card-protocol";
 import { RhcError } from "@rhc/errors";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -30,7 +30,6 @@ import type { AgentConfig, AgentConfigInput } from "./config/schema.js";
 import { DiagnosticsService, pcscProbe, samProbe, syncProbe, versionsProbe } from "./diagnostics/diagnostics.js";
 import { agentEventSchema, EventBus } from "./events/bus.js";
 import { createLogger, type Logger } from "./log/logger.js";
-import { VirtualReaderDetector } from "./readers/pcscd-host.js";
 import { ReaderDirectory } from "./readers/reader-directory.js";
 import { CardReadService } from "./services/card-read.js";
 import { CardWriteService } from "./services/card-write.js";

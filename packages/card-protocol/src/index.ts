@@ -201,6 +201,15 @@ export {
   type ReaderMonitorOptions,
   type ReaderState,
 } from "./readers/monitor.js";
+export {
+  DEFAULT_PCSCD_SOCKET,
+  findPcscdProcesses,
+  type PcscdProcess,
+  pcscdConfigDirs,
+  pcscdSocketPath,
+  VirtualReaderDetector,
+  virtualReaderNames,
+} from "./readers/pcscd-host.js";
 export { probeKind } from "./readers/probe.js";
 export { ReaderRoles, type ReaderRolesConfig, readerRolesSchema } from "./readers/roles.js";
 export { encodePinBcd } from "./sam/pin.js";

@@ -1,9 +1,8 @@
-import { type CardTransport, toHex } from "@rhc/card-protocol";
+import { type CardTransport, toHex, VirtualReaderDetector } from "@rhc/card-protocol";
 import { RhcError } from "@rhc/errors";
 import type { IssuerConfig } from "../issuance/config.js";
 import type { ReaderWatch } from "../issuance/ports.js";
 import type { ReaderState } from "../shared/channels.js";
-import { VirtualReaders } from "./virtual-readers.js";
 
 /** The first reader whose name equals or starts with the configured name. */
 export function findReader(names: readonly string[], configured: string): string | undefined {
@@ -13,7 +12,7 @@ export function findReader(names: readonly string[], configured: string): string
 export type ReaderRole = "issuerCard" | "issuerSam" | "staff";
 
 /** One detector per process: it caches its answer per reader name. */
-const VIRTUAL = new VirtualReaders();
+const VIRTUAL = new VirtualReaderDetector();
 
 /**
  * The reader configured for `role`, if connected. A virtual (vpcd) reader is refused unless
@@ -24,7 +23,7 @@ export async function roleReader(
   config: IssuerConfig,
   transport: CardTransport,
   role: ReaderRole,
-  virtual: VirtualReaders = VIRTUAL,
+  virtual: VirtualReaderDetector = VIRTUAL,
 ): Promise<string | undefined> {
   const name = findReader(
     (await transport.listReaders()).map((r) => r.name),

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
+import { findPcscdProcesses, pcscdSocketPath } from "@rhc/card-protocol";
 import { toRhcError } from "@rhc/errors";
-import { findPcscdProcesses, pcscdSocketPath } from "../readers/pcscd-host.js";
 import type { ReaderDirectory } from "../readers/reader-directory.js";
 import type { DeskCards } from "../services/desk-cards.js";
 import type { SyncRuntime } from "../services/sync.js";

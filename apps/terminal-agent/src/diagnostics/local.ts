@@ -1,11 +1,11 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import os from "node:os";
+import { findPcscdProcesses, pcscdSocketPath, VirtualReaderDetector } from "@rhc/card-protocol";
 import { toRhcError } from "@rhc/errors";
 import { verifyStoredAudit } from "../audit/agent-audit.js";
 import { loadConfig } from "../config/load.js";
 import { dataPaths } from "../config/paths.js";
 import type { AgentConfig } from "../config/schema.js";
-import { findPcscdProcesses, pcscdSocketPath, VirtualReaderDetector } from "../readers/pcscd-host.js";
 
 /**
  * What `rhc-agent diagnose` can still tell when the agent is not running: configuration validity,

@@ -5,12 +5,12 @@ import {
   ReaderRoles,
   type ReaderState,
   toHex,
+  type VirtualReaderDetector,
 } from "@rhc/card-protocol";
 import { RhcError, type RhcProblem } from "@rhc/errors";
 import type { AgentConfig, ReaderMatcher, ReaderRole } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { Logger } from "../log/logger.js";
-import type { VirtualReaderDetector } from "./pcscd-host.js";
 
 export interface DeskReader {
   name: string;
