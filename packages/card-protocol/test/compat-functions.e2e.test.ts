@@ -63,8 +63,7 @@ describe("compat facade: device and SAM functions through pcscd", () => {
 
   it("IReader_GetDeviceCSN names the user-card reader; CloseDevice / iDOpenPort / iDClosePort", async () => {
     expect(await api.IReader_GetDeviceCSN(h)).toEqual({ code: 0, info: desk.readerName("resident") });
-    // A second handle on the same port. It powers nothing here: powering the SAM or the card on
-    // it would reset what handle h holds (the SAM's PIN state, the card's authentication).
+    // A second handle on the same port (handles sharing SAM and card: compat-shared-sam.e2e.test.ts).
     const port = await api.iDOpenPort();
     expect(port).toEqual({ code: 0, handle: expect.any(Number) });
     expect(port.handle).not.toBe(h);

@@ -12,6 +12,7 @@ import type { CardConnection, CardTransport } from "../transport/types.js";
 import { toHex } from "../util/hex.js";
 import { type CompatStep, IRV, irvCode, WS_ERR, wsCode } from "./error-codes.js";
 import { ITEM_RANGES, TLV_FUNCTIONS, type TlvFunction, type TlvParams } from "./parameters.js";
+import { SharedSams } from "./shared-sams.js";
 import { fromCompatString, parseStyle, renderStyle, toCompatString } from "./strings.js";
 
 /** A "device" of the DLL world: the user-card reader and the SAM reader behind one port. */
@@ -39,6 +40,7 @@ const SAM_SLOTS: ReadonlySet<number> = new Set([SLOT_SAM, 0x03]);
 interface DeviceState {
   readonly device: CompatDevice;
   user?: { connection: CardConnection; session: HealthCardSession };
+  /** The SAM session this handle shares with every other handle that powered the same SAM. */
   sam?: SamSession;
   last?: { code: ErrorCode; sw?: string; detail?: string };
 }
@@ -60,8 +62,13 @@ const dataFields = (layout: VisitLayout) => layout.fields.filter((f) => f.offset
 export class HealthCardApi {
   private readonly handles = new Map<number, DeviceState>();
   private nextHandle = 1;
+  private readonly sams: SharedSams;
 
-  constructor(private readonly options: HealthCardApiOptions) {}
+  constructor(private readonly options: HealthCardApiOptions) {
+    this.sams = new SharedSams(async (reader) =>
+      SamSession.open(await connectCard(options.transport, reader), this.timeout()),
+    );
+  }
 
   // ---- 6.1 device management ------------------------------------------------------------------
 
@@ -77,10 +84,22 @@ export class HealthCardApi {
   async CloseDevice(h: number): Promise<number> {
     const state = this.handles.get(h);
     if (!state) return WS_ERR.NOT_INITIALISED;
-    await state.user?.connection.disconnect("reset").catch(() => undefined);
-    await state.sam?.close().catch(() => undefined);
     this.handles.delete(h);
+    await this.releaseUser(state);
+    if (state.sam) await this.sams.release(state.device.samReader, h);
     return WS_ERR.OK;
+  }
+
+  /**
+   * Drops the handle's user-card connection. A reset makes the card forget its security state, so
+   * it is only done when no other handle has the card powered (it would break that handle's session).
+   */
+  private async releaseUser(state: DeviceState): Promise<void> {
+    const connection = state.user?.connection;
+    if (!connection) return;
+    state.user = undefined;
+    const shared = [...this.handles.values()].some((s) => s.user && s.device.userReader === state.device.userReader);
+    await connection.disconnect(shared ? "leave" : "reset").catch(() => undefined);
   }
 
   /** C1 legacy: opens the lowest configured port; 0 = OK. */
@@ -115,12 +134,13 @@ export class HealthCardApi {
     if (!sam && slot !== SLOT_USER) return { code: WS_ERR.INVALID_SLOT };
     try {
       if (sam) {
-        await state.sam?.close().catch(() => undefined);
-        const connection = await connectCard(this.options.transport, state.device.samReader);
-        state.sam = await SamSession.open(connection, this.timeout());
-        return { code: WS_ERR.OK, ATR: toHex(connection.atr) };
+        state.sam = undefined; // stays unset if this power-on fails
+        state.sam = await this.sams.acquire(state.device.samReader, h);
+        // A user-card session started before keeps working with this (possibly new) SAM session.
+        if (state.user) state.user.session = this.session(state, state.user.connection);
+        return { code: WS_ERR.OK, ATR: toHex(state.sam.channel.connection.atr) };
       }
-      await state.user?.connection.disconnect("reset").catch(() => undefined);
+      await this.releaseUser(state);
       const connection = await connectCard(this.options.transport, state.device.userReader);
       state.user = { connection, session: this.session(state, connection) };
       return { code: WS_ERR.OK, ATR: toHex(connection.atr) };
