@@ -26,6 +26,7 @@ import type { IssuerConfig } from "../issuance/config.js";
 import type { CardPlan, CardProbe, IssuerCardPort, StepListener } from "../issuance/ports.js";
 import { ISSUER_ONLY_SLOTS, isamSlot, keyNumber, keysOf } from "./issuer-keys.js";
 import { roleReader } from "./pcsc-readers.js";
+import { fmcosStylePersonalisation, type PersonalisationCos, type WriteKeyP1 } from "./personalisation-cos.js";
 import { type DataWrite, PERSONALISATION_PLAN } from "./personalisation-plan.js";
 
 /** Progress steps of one personalisation: keys of each DF, each data write, ACTIVATE. */
@@ -41,13 +42,7 @@ function chipSerialOf(atr: Uint8Array): string | undefined {
     return undefined;
   }
 }
-/** WRITE KEY of the transport slot (00) with a bare MAC-sized body: refused either way, see `probe`. */
-const LIFECYCLE_PROBE = { cla: 0x84, ins: 0xd4, p1: 0, p2: 0, data: new Uint8Array(4) } as const;
-/** WRITE KEY P1: load an empty slot / replace a loaded key (card-sim README, step 8). */
-const LOAD = 0x00;
-const REPLACE = 0x01;
-/** SWs of WRITE KEY / APPEND RECORD that mean "already written by an earlier, interrupted attempt". */
-const SW_KEY_LOADED = 0x6985;
+/** SWs of APPEND RECORD that mean "already written by an earlier, interrupted attempt". */
 const SW_RECORD_PRESENT = new Set([0x6a80, 0x6a84]);
 const SW_RECORD_NOT_FOUND = 0x6a83;
 
@@ -64,6 +59,8 @@ export class PcscPersonaliser implements IssuerCardPort {
   constructor(
     private readonly config: IssuerConfig,
     private readonly transport: CardTransport,
+    /** [P] The COS's lifecycle and key-reload answers (see personalisation-cos.ts). */
+    private readonly cos: PersonalisationCos = fmcosStylePersonalisation,
   ) {}
 
   private async reader(role: "issuerCard" | "issuerSam"): Promise<string> {
@@ -104,9 +101,8 @@ export class PcscPersonaliser implements IssuerCardPort {
   /**
    * What the issuer reader holds. A health card still in its personalisation lifecycle (blank, or
    * written part-way when a previous attempt was cut off) can be (re)personalised; one that was
-   * activated (locked) cannot. The lifecycle is asked of the card itself, not guessed from the
-   * data files: WRITE KEY of the transport slot answers 6A88 during personalisation and 6985 after
-   * ACTIVATE (card-sim README, personalisation protocol step 12) and changes nothing either way.
+   * activated (locked) cannot. The lifecycle is asked of the card itself (the [P] COS strategy),
+   * not guessed from the data files.
    */
   async probe(): Promise<CardProbe> {
     const reader = await this.reader("issuerCard");
@@ -124,9 +120,9 @@ export class PcscPersonaliser implements IssuerCardPort {
         const r = await channel.send({ cla: 0, ins: 0xa4, p1: 0, p2: 0, data: fid(f) });
         if (r.sw !== 0x9000) return { kind: "unknown", atr };
       }
-      const lifecycle = await channel.send(LIFECYCLE_PROBE);
-      if (lifecycle.sw === 0x6985) return { kind: "personalised", chipSerial, atr };
-      if (lifecycle.sw !== 0x6a88) return { kind: "unknown", atr };
+      const lifecycle = await this.cos.lifecycle(channel);
+      if (lifecycle === "activated") return { kind: "personalised", chipSerial, atr };
+      if (lifecycle !== "personalisation") return { kind: "unknown", atr };
       // Still in personalisation: TLV files start empty, so a record in EF05 means an earlier
       // attempt wrote part of the card (it is finished by the next personalisation).
       const first = await channel.send({ cla: 0, ins: 0xb2, p1: 1, p2: 4, le: 256 });
@@ -138,7 +134,7 @@ export class PcscPersonaliser implements IssuerCardPort {
     }
   }
 
-  async personalise(plan: CardPlan, onStep?: StepListener) {
+  async personalise(plan: CardPlan, onStep?: StepListener, beforeActivate?: () => void) {
     const sam = await this.isam();
     const connection = await this.transport.connect(await this.reader("issuerCard"), { share: "exclusive" });
     const factors = this.factors(connection.atr);
@@ -179,6 +175,7 @@ export class PcscPersonaliser implements IssuerCardPort {
         }
       }
       await nav.selectDf("DDF1");
+      beforeActivate?.();
       await nav.call({ cla: 0x84, ins: 0x44, p1: 0, p2: 0, sm: { mode: "mac", key: STK_OF_DF.DDF1 } }, "ACTIVATE FILE");
       step("activate");
       return {
@@ -292,21 +289,12 @@ export class PcscPersonaliser implements IssuerCardPort {
     }
   }
 
-  /**
-   * Steps 4–8: card challenge, ISAM transport session, ISAM key wrap, WRITE KEY. A slot loaded by
-   * an interrupted earlier attempt refuses the load (P1 00) with 6985: the key is then written
-   * again as a replacement (P1 01), so a pulled card can be personalised again from the start.
-   */
-  private async writeKey(nav: CardNavigator, sam: SamSession, factors: CardFactors, key: KeyName): Promise<void> {
-    try {
-      await this.sendKey(nav, sam, factors, key, LOAD);
-    } catch (error) {
-      if (!isRhcError(error) || error.sw !== SW_KEY_LOADED) throw error;
-      await this.sendKey(nav, sam, factors, key, REPLACE);
-    }
+  /** Steps 4–8: card challenge, ISAM transport session, ISAM key wrap, WRITE KEY (reloads per the COS). */
+  private writeKey(nav: CardNavigator, sam: SamSession, factors: CardFactors, key: KeyName): Promise<void> {
+    return this.cos.writeKey((p1) => this.sendKey(nav, sam, factors, key, p1));
   }
 
-  private async sendKey(nav: CardNavigator, sam: SamSession, factors: CardFactors, key: KeyName, p1: number) {
+  private async sendKey(nav: CardNavigator, sam: SamSession, factors: CardFactors, key: KeyName, p1: WriteKeyP1) {
     const r = await nav.call({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 8 }, "GET CHALLENGE");
     const transport = ISSUER_ONLY_SLOTS.TRANSPORT;
     await sam.channel.call(

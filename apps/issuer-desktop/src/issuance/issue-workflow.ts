@@ -4,41 +4,19 @@ import type { IssueResult, Operator } from "../shared/channels.js";
 import type { Resident } from "../shared/resident.js";
 import { RESIDENT_KEYS } from "../shared/resident.js";
 import type { DeskAudit } from "./audit/desk-audit.js";
+import { type ActivationAttempt, ActivationAttempts } from "./cards/activation-attempts.js";
 import type { CardRegistry, StoredCard } from "./cards/card-registry.js";
 import type { IssuerConfig } from "./config.js";
 import type { CardPlan, CardProbe, IssuerCardPort, StepListener } from "./ports.js";
+import type { PreparedCard } from "./prepared-card.js";
 import { elementValue } from "./resident/card-dictionary-catalog.js";
 import type { ResidentCatalog } from "./resident/catalog.js";
 
-/** A card ready to be written: the plan, and the numbers that identify it. */
-export interface PreparedCard {
-  resident: Resident;
-  cardNo: string;
-  issueSerial: string;
-  plan: CardPlan;
-}
+export type { PreparedCard, PreparedCardJson } from "./prepared-card.js";
+export { preparedFromJson, preparedToJson } from "./prepared-card.js";
 
-/** The serialisable form of a prepared card (kept in a batch row so a resumed batch verifies the same data). */
-export interface PreparedCardJson {
-  resident: Resident;
-  cardNo: string;
-  issueSerial: string;
-  elements: CardPlan["elements"];
-  photo: string;
-}
-
-export function preparedToJson(p: PreparedCard): PreparedCardJson {
-  return { ...p, elements: p.plan.elements, photo: Buffer.from(p.plan.photo).toString("base64") };
-}
-
-export function preparedFromJson(j: PreparedCardJson): PreparedCard {
-  return {
-    resident: j.resident,
-    cardNo: j.cardNo,
-    issueSerial: j.issueSerial,
-    plan: { elements: j.elements, photo: new Uint8Array(Buffer.from(j.photo, "base64")) },
-  };
-}
+/** How a probed card is to be used: written from scratch (or over an interrupted attempt), or finished. */
+type Presented = { kind: "write"; chipSerial: string } | { kind: "finish"; attempt: ActivationAttempt };
 
 export interface RunHooks {
   /** The card is about to be written (chip serial known): batch rows move to personalising. */
@@ -110,6 +88,9 @@ export function requireBlank(probe: CardProbe): string {
  * the read-back matched, so a card pulled mid-way leaves no event behind.
  */
 export class IssueWorkflow {
+  /** Activations whose outcome is not known yet (write-ahead, in the issuer's SQLite file). */
+  readonly attempts: ActivationAttempts;
+
   constructor(
     private readonly config: IssuerConfig,
     private readonly catalog: ResidentCatalog,
@@ -118,7 +99,9 @@ export class IssueWorkflow {
     private readonly audit: DeskAudit,
     private readonly port: IssuerCardPort,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.attempts = new ActivationAttempts(store.context.db);
+  }
 
   /** Validates the holder data and builds the card plan; reserves a fresh issue serial. */
   prepare(input: Resident, photo: Uint8Array = new Uint8Array()): PreparedCard {
@@ -140,17 +123,53 @@ export class IssueWorkflow {
     return { resident, cardNo, issueSerial, plan: { elements, photo } };
   }
 
-  /** Personalises the blank card in the issuer reader, verifies it and records it. */
+  /**
+   * Personalises the blank card in the issuer reader, verifies it and records it. A locked card
+   * that this desk activated without recording it (torn during ACTIVATE, app killed, read-back
+   * cut off) is not written again but finished: read back against the remembered plan, recorded.
+   */
   async run(prepared: PreparedCard, operator: Operator, hooks: RunHooks = {}): Promise<IssueResult> {
     const started = performance.now();
-    const chipSerial = requireBlank(await this.port.probe());
+    const presented = this.presented(await this.port.probe(), prepared);
+    if (presented.kind === "finish") return this.finish(presented.attempt, operator, hooks, started);
+    const { chipSerial } = presented;
     hooks.onPersonalising?.(chipSerial);
-    const written = await this.port.personalise(prepared.plan, hooks.onStep);
+    // Write-ahead: once ACTIVATE is sent its outcome can be lost with the card or the process.
+    const beforeActivate = () =>
+      this.attempts.remember(chipSerial, prepared, operator.id, hooks.replaces?.chipSerial ?? null, this.clock());
+    const written = await this.port.personalise(prepared.plan, hooks.onStep, beforeActivate);
     if (written.chipSerial !== chipSerial) {
       throw new RhcError("CARD_REMOVED", { detail: "a different card answered during personalisation" });
     }
     hooks.onVerifying?.();
     return this.verifyAndRecord(prepared, operator, chipSerial, written.apduCount, started, hooks);
+  }
+
+  /**
+   * A locked card is finished only when it is this desk's unfinished attempt for the same holder
+   * (the card carries that holder's data); any other locked card is refused.
+   */
+  private presented(probe: CardProbe, prepared: PreparedCard): Presented {
+    if (probe.kind !== "personalised" || !probe.chipSerial) return { kind: "write", chipSerial: requireBlank(probe) };
+    const attempt = this.attempts.find(probe.chipSerial);
+    if (!attempt) return { kind: "write", chipSerial: requireBlank(probe) };
+    const remembered = attempt.prepared;
+    if (remembered.cardNo !== prepared.cardNo || remembered.resident.citizenId !== prepared.resident.citizenId) {
+      throw new RhcError("CARD_NOT_BLANK", {
+        detail: `card ${probe.chipSerial} holds the unfinished card ${remembered.cardNo}: issue that holder again to finish it`,
+        data: { chipSerial: probe.chipSerial, unfinishedCardNo: remembered.cardNo },
+      });
+    }
+    return { kind: "finish", attempt };
+  }
+
+  /** Reads the remembered attempt back and records it (with the plan that is on the card). */
+  private finish(attempt: ActivationAttempt, operator: Operator, hooks: RunHooks, started: number) {
+    const replaces = hooks.replaces ?? (attempt.replaces ? this.cards.find(attempt.replaces) : undefined);
+    const finishing = { ...hooks, ...(replaces ? { replaces } : {}) };
+    hooks.onPersonalising?.(attempt.chipSerial);
+    hooks.onVerifying?.();
+    return this.verifyAndRecord(attempt.prepared, operator, attempt.chipSerial, 0, started, finishing, attempt);
   }
 
   /**
@@ -180,6 +199,7 @@ export class IssueWorkflow {
     personaliseApdus: number,
     started: number,
     hooks: RunHooks,
+    finished?: ActivationAttempt,
   ): Promise<IssueResult> {
     const check = await this.port.verify(prepared.plan, hooks.onStep);
     if (check.mismatches.length > 0) {
@@ -208,6 +228,7 @@ export class IssueWorkflow {
           ...(resident.address1 ? { address: resident.address1.slice(0, 120) } : {}),
         },
       });
+      this.attempts.settle(chipSerial, issueSerial);
       this.cards.insert({
         chipSerial,
         cardNo,
@@ -232,6 +253,7 @@ export class IssueWorkflow {
           readBackDigest: check.digest,
           eventId: appended.eventId,
           ...(hooks.replaces ? { replaces: hooks.replaces.chipSerial } : {}),
+          ...(finished ? { finishedAttempt: { startedBy: finished.operatorId, startedAt: finished.startedAt } } : {}),
         },
       });
       hooks.onCommit?.(appended.eventId);

@@ -43,7 +43,11 @@ export type StepListener = (step: string, done: number, total: number) => void;
 /** The issuer reader and issuer SAM: detect a blank card, personalise it, read it back. */
 export interface IssuerCardPort {
   probe(): Promise<CardProbe>;
-  personalise(plan: CardPlan, onStep?: StepListener): Promise<PersonalisationOutcome>;
+  /**
+   * Writes the plan and activates (locks) the card. `beforeActivate` runs once everything is
+   * written, just before ACTIVATE is sent: from then on a failure leaves the card's lifecycle unknown.
+   */
+  personalise(plan: CardPlan, onStep?: StepListener, beforeActivate?: () => void): Promise<PersonalisationOutcome>;
   verify(plan: CardPlan, onStep?: StepListener): Promise<VerifyOutcome>;
   /** Releases the issuer SAM (app shutdown). */
   close?(): Promise<void>;

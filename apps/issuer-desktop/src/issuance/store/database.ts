@@ -53,6 +53,20 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX cards_citizen ON cards(citizen_id);
   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `,
+  `
+  -- Personalisations that reached ACTIVATE but were not recorded yet (no keys or PINs: the plan only).
+  CREATE TABLE activation_attempts (
+    chip_serial TEXT PRIMARY KEY,
+    issue_serial TEXT NOT NULL,
+    card_no TEXT NOT NULL,
+    citizen_id TEXT NOT NULL,
+    prepared TEXT NOT NULL,
+    replaces TEXT,
+    operator_id TEXT NOT NULL,
+    started_at TEXT NOT NULL
+  );
+  CREATE INDEX activation_attempts_issue_serial ON activation_attempts(issue_serial);
+  `,
 ];
 
 /**
