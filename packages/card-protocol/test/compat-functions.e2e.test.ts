@@ -1,12 +1,13 @@
 import { makeResidentImage } from "@rhc/card-sim";
-import { TestDesk } from "@rhc/card-sim/testing";
+import type { TestDesk } from "@rhc/card-sim/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IRV, WS_ERR } from "../src/compat/error-codes.js";
 import { HealthCardApi, SLOT_SAM, SLOT_USER } from "../src/compat/health-card-api.js";
 import { decodePhoto } from "../src/health-card/records.js";
 import { EE_LAYOUT } from "../src/health-card/visit-records.js";
 import { toHex } from "../src/util/hex.js";
-import { psamImage, REGION, residentFile, storedFile } from "./support/sim-images.js";
+import { openCompatDesk } from "./support/compat-desk.js";
+import { REGION, storedFile } from "./support/sim-images.js";
 
 // The compat functions of spec §8 not covered by compat.e2e.test.ts, called as an integrator
 // ports DLL calls: every write is followed by the matching read (and the card's saved memory),
@@ -14,16 +15,10 @@ import { psamImage, REGION, residentFile, storedFile } from "./support/sim-image
 let desk: TestDesk;
 let api: HealthCardApi;
 let h: number;
-const card = residentFile("protocol-compat-functions");
+let card: Awaited<ReturnType<typeof openCompatDesk>>["card"];
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("resident", { type: "resident", options: { image: card.image, save: card.file } });
-  await desk.insert("sam", { type: "psam", options: { image: psamImage() } });
-  api = new HealthCardApi({
-    transport: desk.transport,
-    ports: { 1: { userReader: desk.readerName("resident"), samReader: desk.readerName("sam") } },
-  });
+  ({ desk, api, card } = await openCompatDesk("protocol-compat-functions"));
   h = await api.OpenDevice(1);
   expect((await api.PowerOn(h, SLOT_SAM)).code).toBe(0);
   expect((await api.PowerOn(h, SLOT_USER)).code).toBe(0);

@@ -1,28 +1,23 @@
-import { TestDesk } from "@rhc/card-sim/testing";
+import type { TestDesk } from "@rhc/card-sim/testing";
 import { sm3 } from "@rhc/crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IRV, WS_ERR } from "../src/compat/error-codes.js";
-import { HealthCardApi, SLOT_SAM, SLOT_USER } from "../src/compat/health-card-api.js";
+import { type HealthCardApi, SLOT_SAM, SLOT_USER } from "../src/compat/health-card-api.js";
 import { elementByNumber } from "../src/health-card/elements.js";
 import { decodeElementRecord } from "../src/health-card/records.js";
-import { psamImage, residentFile, storedFile } from "./support/sim-images.js";
+import { openCompatDesk } from "./support/compat-desk.js";
+import { storedFile } from "./support/sim-images.js";
 
 // Two compat handles on one port share one physical SAM. Integrators open a handle per window or
 // thread and power everything on each; the SAM PIN verified on one handle must keep working for
 // the others, and closing one handle must not break another. Real pcscd, card-sim cards.
 let desk: TestDesk;
 let api: HealthCardApi;
-const card = residentFile("protocol-compat-shared-sam");
+let card: Awaited<ReturnType<typeof openCompatDesk>>["card"];
 const opened: number[] = [];
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("resident", { type: "resident", options: { image: card.image, save: card.file } });
-  await desk.insert("sam", { type: "psam", options: { image: psamImage() } });
-  api = new HealthCardApi({
-    transport: desk.transport,
-    ports: { 1: { userReader: desk.readerName("resident"), samReader: desk.readerName("sam") } },
-  });
+  ({ desk, api, card } = await openCompatDesk("protocol-compat-shared-sam"));
 });
 afterAll(async () => {
   for (const h of opened) await api?.CloseDevice(h);

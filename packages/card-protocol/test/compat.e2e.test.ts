@@ -1,26 +1,20 @@
-import { TestDesk } from "@rhc/card-sim/testing";
+import type { TestDesk } from "@rhc/card-sim/testing";
 import { decodeSamCertificate, sm2VerifyDigest, sm3 } from "@rhc/crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IRV, WS_ERR } from "../src/compat/error-codes.js";
-import { HealthCardApi, SLOT_SAM, SLOT_USER } from "../src/compat/health-card-api.js";
+import { type HealthCardApi, SLOT_SAM, SLOT_USER } from "../src/compat/health-card-api.js";
 import { ED_LAYOUT } from "../src/health-card/visit-records.js";
 import { fromHex, toHex } from "../src/util/hex.js";
-import { psamImage, residentFile } from "./support/sim-images.js";
+import { openCompatDesk } from "./support/compat-desk.js";
 
 // The spec §8 function set through pcscd, as an integrator ports DLL calls one to one.
 let desk: TestDesk;
 let api: HealthCardApi;
 let h: number;
-const card = residentFile("protocol-compat");
+let card: Awaited<ReturnType<typeof openCompatDesk>>["card"];
 
 beforeAll(async () => {
-  desk = await TestDesk.open();
-  await desk.insert("resident", { type: "resident", options: { image: card.image, save: card.file } });
-  await desk.insert("sam", { type: "psam", options: { image: psamImage() } });
-  api = new HealthCardApi({
-    transport: desk.transport,
-    ports: { 1: { userReader: desk.readerName("resident"), samReader: desk.readerName("sam") } },
-  });
+  ({ desk, api, card } = await openCompatDesk("protocol-compat"));
   h = await api.OpenDevice(1);
 });
 afterAll(async () => {
