@@ -1,6 +1,5 @@
 import { RhcError } from "@rhc/errors";
 import type { ResponseApdu } from "../apdu/response.js";
-import { concatBytes } from "../util/hex.js";
 import type { ApduProcessor, PipelineCommand } from "./processor.js";
 
 const READ_BINARY = 0xb0;
@@ -42,19 +41,25 @@ export class BinaryChunker implements ApduProcessor {
     const start = offsetOf(command);
     const total = command.le ?? 0;
     this.checkRange(start, total);
-    const parts: Uint8Array[] = [];
+    // One buffer filled in place: no list of blocks and no second copy to join them.
+    let out = new Uint8Array(total);
     let done = 0;
     let last: ResponseApdu | undefined;
     while (done < total) {
       const offset = start + done;
       const le = Math.min(this.chunk, total - done);
       last = await this.next.send({ cla: 0x00, ins: READ_BINARY, p1: offset >> 8, p2: offset & 0xff, le });
-      parts.push(last.data);
+      if (done + last.data.length > out.length) {
+        // A card answering more than asked: keep every byte, as joining the blocks did.
+        const grown = new Uint8Array(done + last.data.length + Math.max(0, total - done - le));
+        grown.set(out.subarray(0, done));
+        out = grown;
+      }
+      out.set(last.data, done);
       done += last.data.length;
       if (last.sw !== 0x9000 || last.data.length < le) break;
     }
-    const data = concatBytes(...parts);
-    return { ...last!, data };
+    return { ...last!, data: done === out.length ? out : out.subarray(0, done) };
   }
 
   private async update(command: PipelineCommand): Promise<ResponseApdu> {
