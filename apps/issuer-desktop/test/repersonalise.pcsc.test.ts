@@ -26,6 +26,13 @@ let pulling: PullingTransport;
 let port: PcscPersonaliser;
 const dir = tempDir();
 
+/** Inserts the blank card of `seed` into the issuer reader; its image is saved to the returned file after every write. */
+async function insertBlank(seed: string): Promise<string> {
+  const saved = `${dir.path}/${seed}.json`;
+  await desk.insert("issuerCard", { type: "blank", options: { seed, region: "410100", save: saved } });
+  return saved;
+}
+
 beforeAll(async () => {
   ({ desk, port } = await openIssuerDesk(dir.path, (d) => {
     pulling = new PullingTransport(d);
@@ -55,8 +62,7 @@ const loadedKeys = (cos: CosState) => Object.values(cos.keys).filter((k) => k.va
 describe("a card pulled mid-personalisation, put back and personalised again", () => {
   it("is finished on the same card after pulls at the first key, mid-records and just before ACTIVATE", async () => {
     const seed = "issuer-repersonalise-1";
-    const saved = `${dir.path}/${seed}.json`;
-    await desk.insert("issuerCard", { type: "blank", options: { seed, region: "410100", save: saved } });
+    const saved = await insertBlank(seed);
     const blankKeys = loadedKeys(image(saved));
     const parts = deskParts(dir.path, port);
     const photo = await normalizePhoto(await portrait(240, 300));
@@ -117,8 +123,7 @@ describe("a card pulled mid-personalisation, put back and personalised again", (
 
   it("finishes a card whose torn APPEND RECORD took effect (the record is rewritten, not duplicated)", async () => {
     const seed = "issuer-repersonalise-2";
-    const saved = `${dir.path}/${seed}.json`;
-    await desk.insert("issuerCard", { type: "blank", options: { seed, region: "410100", save: saved } });
+    const saved = await insertBlank(seed);
     const own = tempDir();
     const parts = deskParts(own.path, port);
     const prepared = parts.workflow.prepare(resident(22));
@@ -156,8 +161,7 @@ describe("a card pulled mid-personalisation, put back and personalised again", (
 
   it("finishes a card torn during ACTIVATE (lock applied) when it is put back: read back, recorded once", async () => {
     const seed = "issuer-repersonalise-3";
-    const saved = `${dir.path}/${seed}.json`;
-    await desk.insert("issuerCard", { type: "blank", options: { seed, region: "410100", save: saved } });
+    const saved = await insertBlank(seed);
     const own = tempDir();
     const parts = deskParts(own.path, port);
     const photo = await normalizePhoto(await portrait(200, 250));
@@ -208,8 +212,7 @@ describe("a card pulled mid-personalisation, put back and personalised again", (
 
   it("remembers the torn activation across an app restart and finishes it on the retry", async () => {
     const seed = "issuer-repersonalise-4";
-    const saved = `${dir.path}/${seed}.json`;
-    await desk.insert("issuerCard", { type: "blank", options: { seed, region: "410100", save: saved } });
+    const saved = await insertBlank(seed);
     const own = tempDir();
     const before = deskParts(own.path, port);
     const photo = await normalizePhoto(await portrait(180, 220));
