@@ -1,6 +1,6 @@
 // Durable single-event append vs a bare better-sqlite3 INSERT of the same row, same run. Goal: ratio ≥ 0.9.
 //
-// Measured side, one call = `store.outbox.append(input)`: zod validation of the envelope and the payload,
+// Measured side, one call = `store.outbox.append(input)`: validation of the envelope and the payload,
 // UUIDv7, canonical JSON + SHA-256 of the payload, the JSON body, then BEGIN IMMEDIATE, the gap-free
 // seq (derived from the rows) and the INSERT, COMMIT — returns after COMMIT.
 // Baseline side, one call = BEGIN IMMEDIATE, one prepared INSERT of the same body into a table of the same

@@ -74,11 +74,11 @@ describe("outbox store (real SQLite files)", () => {
       "eventId",
       "type",
       "occurredAt",
-      "mono",
       "aggregate",
       "subject",
       "actor",
       "listVersions",
+      "mono",
       "payload",
       "payloadSha256",
     ]);

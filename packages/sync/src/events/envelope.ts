@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { canonicalObjectJson } from "../util/canonical-json.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import { EVENT_TYPE_NAMES, EVENT_TYPES, type EventPayload, type EventType } from "./event-types.js";
+import { compileFastEncode, type FastEncode } from "./fast-encode.js";
 
 export const monoSchema = z.object({ bootId: z.string().min(1).max(64), uptimeMs: z.number().int().nonnegative() });
 export const aggregateSchema = z.object({
@@ -80,35 +81,66 @@ export type ParsedEventInput = Omit<z.infer<typeof eventInputSchema>, "payload">
   payload: Record<string, unknown>;
 };
 
-interface TypeCodec {
-  schema: z.ZodType<ParsedEventInput>;
-  payloadJson: (payload: Record<string, unknown>) => string;
+/**
+ * A validated `outbox.append` input as the texts the outbox stores: `members` is the JSON object of the
+ * caller's envelope fields (occurredAt when given, aggregate, subject, actor, listVersions — defaults
+ * filled, unknown keys dropped), `payloadJson` the canonical JSON of the payload (hashed and stored as is).
+ */
+export interface EncodedEventInput {
+  type: EventType;
+  hasOccurredAt: boolean;
+  members: string;
+  payloadJson: string;
 }
 
-/**
- * Per type: the input schema with that type's payload schema in place of `z.unknown()` (one zod pass
- * validates envelope and payload, instead of two parses and two result objects), and the canonical
- * serialiser of the validated payload. Built once at load: append is the hot path.
- */
+/** The envelope fields a caller gives, in the order they are written. */
+const membersSchema = eventInputSchema
+  .pick({ occurredAt: true, aggregate: true, subject: true, actor: true })
+  .extend({ listVersions: listVersionsSchema.default({}) });
+const fastMembers = compileFastEncode(membersSchema);
+
+interface TypeCodec {
+  /** zod: the input schema with this type's payload in place of `z.unknown()`, one pass for both. */
+  schema: z.ZodType<ParsedEventInput>;
+  fastPayload: FastEncode;
+}
+
+/** Per type, built once at load: append is the hot path. */
 const CODECS = new Map<string, TypeCodec>(
   EVENT_TYPE_NAMES.map((type) => {
     const payload = EVENT_TYPES[type].payload;
     const schema = eventInputSchema.extend({ type: z.literal(type), payload }) as z.ZodType<ParsedEventInput>;
-    return [type, { schema, payloadJson: canonicalObjectJson(Object.keys(payload.shape)) }];
+    return [type, { schema, fastPayload: compileFastEncode(payload, { sortKeys: true }) }];
   }),
 );
 
 /**
- * Validates one `outbox.append` input (envelope and payload, one pass) and returns it with the canonical
- * JSON text of its payload. An unknown type is reported by the generic schema's enum check.
+ * Validates one `outbox.append` input (envelope and payload) and returns the texts to store. The fast
+ * path answers for valid input; zod runs when it is not sure, and words the error.
  */
-export function parseEventInput(
+export function encodeEventInput(
   input: unknown,
-): { ok: true; data: ParsedEventInput; payloadJson: string } | { ok: false; reason: string } {
+): { ok: true; event: EncodedEventInput } | { ok: false; reason: string } {
+  const event = encodeEventInputFast(input);
+  return event ? { ok: true, event } : encodeEventInputWithZod(input);
+}
+
+/** The fast path alone ({@link compileFastEncode}): `undefined` when it is not sure. */
+export function encodeEventInputFast(input: unknown): EncodedEventInput | undefined {
+  const type = (input as { type?: unknown } | null | undefined)?.type;
+  const codec = typeof type === "string" ? CODECS.get(type) : undefined;
+  const members = codec && fastMembers(input);
+  const payloadJson = members && codec?.fastPayload((input as { payload?: unknown }).payload);
+  if (!members || !payloadJson) return undefined;
+  const hasOccurredAt = (input as { occurredAt?: unknown }).occurredAt !== undefined;
+  return { type: type as EventType, hasOccurredAt, members, payloadJson };
+}
+
+/** The zod path alone. An unknown type is reported by the generic schema's enum check. */
+export function encodeEventInputWithZod(input: unknown): ReturnType<typeof encodeEventInput> {
   const type = (input as { type?: unknown } | null | undefined)?.type;
   const codec = typeof type === "string" ? CODECS.get(type) : undefined;
   if (!codec) {
-    // Not one of the types: the generic schema names every problem (its enum rejects the type).
     const generic = eventInputSchema.safeParse(input);
     return {
       ok: false,
@@ -117,5 +149,8 @@ export function parseEventInput(
   }
   const parsed = codec.schema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: issueLine(parsed.error.issues, "event") };
-  return { ok: true, data: parsed.data, payloadJson: codec.payloadJson(parsed.data.payload) };
+  const { occurredAt, aggregate, subject, actor, listVersions, payload } = parsed.data;
+  const members = JSON.stringify({ occurredAt, aggregate, subject, actor, listVersions: listVersions ?? {} });
+  const hasOccurredAt = occurredAt !== undefined;
+  return { ok: true, event: { type: parsed.data.type, hasOccurredAt, members, payloadJson: canonicalJson(payload) } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../util/canonical-json.js";
-import { parseEventInput, validatePayload } from "./envelope.js";
+import { encodeEventInput, validatePayload } from "./envelope.js";
 import { EVENT_TYPE_NAMES, EVENT_TYPES } from "./event-types.js";
 
 describe("event type table", () => {
@@ -26,23 +26,24 @@ describe("event type table", () => {
     expect(bad.ok === false && bad.reason).toContain("idNo");
     expect(validatePayload("card.flew", {}).ok).toBe(false);
   });
-  it("validates envelope and payload in one pass per type, with the canonical payload text", () => {
+  it("validates envelope and payload per type, giving the stored texts (canonical payload)", () => {
     const envelope = { aggregate: { kind: "card", id: "HC1" }, actor: { kind: "system", id: "t" } };
     const payload = { method: "holder", cardNo: "HC11010100000001", extra: 1 };
-    const ok = parseEventInput({ ...envelope, type: "card.pin_reset", payload });
-    expect(ok.ok && ok.payloadJson).toBe(canonicalJson({ cardNo: "HC11010100000001", method: "holder" }));
-    expect(ok.ok && ok.data.subject).toEqual({});
-    const badPayload = parseEventInput({ ...envelope, type: "card.pin_reset", payload: { ...payload, method: "x" } });
+    const ok = encodeEventInput({ ...envelope, type: "card.pin_reset", payload });
+    expect(ok.ok && ok.event.payloadJson).toBe(canonicalJson({ cardNo: "HC11010100000001", method: "holder" }));
+    expect(ok.ok && JSON.parse(ok.event.members)).toEqual({ ...envelope, subject: {}, listVersions: {} });
+    expect(ok.ok && ok.event.hasOccurredAt).toBe(false);
+    const badPayload = encodeEventInput({ ...envelope, type: "card.pin_reset", payload: { ...payload, method: "x" } });
     expect(!badPayload.ok && badPayload.reason).toMatch(/^payload\.method: /);
-    const badEnvelope = parseEventInput({
+    const badEnvelope = encodeEventInput({
       ...envelope,
       actor: { kind: "robot", id: "t" },
       type: "card.pin_reset",
       payload,
     });
     expect(!badEnvelope.ok && badEnvelope.reason).toMatch(/^actor\.kind: /);
-    const unknown = parseEventInput({ ...envelope, type: "card.flew", payload });
+    const unknown = encodeEventInput({ ...envelope, type: "card.flew", payload });
     expect(!unknown.ok && unknown.reason).toMatch(/^type: /);
-    expect(parseEventInput(null).ok).toBe(false);
+    expect(encodeEventInput(null).ok).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { RhcError } from "@rhc/errors";
-import { type EventInput, parseEventInput } from "../events/envelope.js";
+import { type EventInput, encodeEventInput } from "../events/envelope.js";
 import type { EventType } from "../events/event-types.js";
 import type { EventBatchResponse } from "../platform/wire.js";
 import type { StoreContext } from "../store/context.js";
@@ -102,24 +102,18 @@ export class Outbox {
    * throws STORE_FULL and nothing is stored (the caller must not tell the operator "done").
    */
   append<T extends EventType>(input: EventInput<T>): AppendResult {
-    const parsed = parseEventInput(input);
-    if (!parsed.ok) throw new RhcError("EVENT_INVALID", { detail: parsed.reason });
-    const { data, payloadJson: payload } = parsed;
+    const encoded = encodeEventInput(input);
+    if (!encoded.ok) throw new RhcError("EVENT_INVALID", { detail: encoded.reason });
+    const { type, hasOccurredAt, members, payloadJson } = encoded.event;
     const { clock } = this.ctx;
     const now = clock.now();
     const eventId = this.ids.next();
-    // The payload is serialised once, canonically: the same text is hashed and stored in the body.
-    const envelope = JSON.stringify({
-      eventId,
-      type: data.type,
-      occurredAt: data.occurredAt ?? isoTime(now),
-      mono: clock.mono(),
-      aggregate: data.aggregate,
-      subject: data.subject,
-      actor: data.actor,
-      listVersions: data.listVersions ?? {},
-    });
-    const body = `${envelope.slice(0, -1)},"payload":${payload},"payloadSha256":"${sha256Hex(payload)}"}`;
+    // One template around the validated texts: `type` is a table name, eventId and the default occurredAt
+    // are plain ASCII. The payload was serialised once, canonically: the same text is hashed and stored.
+    const body =
+      `{"eventId":"${eventId}","type":"${type}",${hasOccurredAt ? "" : `"occurredAt":"${isoTime(now)}",`}` +
+      `${members.slice(1, -1)},"mono":${JSON.stringify(clock.mono())}` +
+      `,"payload":${payloadJson},"payloadSha256":"${sha256Hex(payloadJson)}"}`;
     const bytes = Buffer.byteLength(body);
     if (bytes > MAX_EVENT_BYTES) {
       throw new RhcError("EVENT_INVALID", { detail: `event is ${bytes} bytes (max ${MAX_EVENT_BYTES})` });
@@ -127,7 +121,7 @@ export class Outbox {
     let seq: number;
     try {
       // Its own BEGIN IMMEDIATE (or a savepoint inside a caller's transaction): COMMIT before return.
-      seq = this.appendTxn.immediate(data.type, eventId, body, bytes, now);
+      seq = this.appendTxn.immediate(type, eventId, body, bytes, now);
     } catch (err) {
       throw storeError(err, "outbox append");
     }

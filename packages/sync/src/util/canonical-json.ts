@@ -31,25 +31,6 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-/**
- * A serialiser giving `canonicalJson(value)` for objects whose own keys are all among `keys` (a validated
- * zod object, which strips unknown keys): the key order and the quoted key texts are worked out once, so
- * a call neither lists nor sorts keys. Values that are objects go through {@link canonicalJson}.
- */
-export function canonicalObjectJson(keys: readonly string[]): (value: Record<string, unknown>) => string {
-  const sorted = [...new Set(keys)].sort();
-  const prefixes = sorted.map((k) => `${JSON.stringify(k)}:`);
-  return (value) => {
-    let out = "";
-    for (let i = 0; i < sorted.length; i++) {
-      const item = value[sorted[i]!];
-      if (item === undefined) continue;
-      out += (out === "" ? "{" : ",") + prefixes[i] + canonicalJson(item);
-    }
-    return out === "" ? "{}" : `${out}}`;
-  };
-}
-
 /** Lower-case hex SHA-256 (one-shot: no Hash object per call). */
 export function sha256Hex(data: string | Uint8Array): string {
   return hash("sha256", data, "hex");
