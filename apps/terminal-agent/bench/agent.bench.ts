@@ -18,6 +18,11 @@
 //     APDUs per read (counted by the simulated cards themselves) and process CPU time per read
 //     (`process.cpuUsage`: client, agent and the simulated cards' worker; not pcscd) are stable on a
 //     busy machine and reported in `details` for both sides.
+//     The floor (`terminal-agent.card-read-http-floor`): the same library calls behind the cheapest
+//     local HTTP API there is — a bare node:http server, same client, same request and answer, no
+//     routing, auth, validation or events — against the library calls alone, interleaved the same
+//     way. It is what any loopback HTTP API costs on this machine; the agent's own share is the
+//     difference between the two ratios.
 //  2. requests/s of GET /v1/status (auth, Host/Origin checks, rate limiter, JSON) vs a bare node:http
 //     server answering the same JSON on loopback, same client and concurrency.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -106,6 +111,7 @@ try {
   await sam.verifyPin(SAM_PIN);
   const store = openSyncStore({ path: join(dataDir, "baseline.sqlite"), terminalId: "T-BENCH-LIB" });
   const commitTimes: number[] = [];
+  let identityJson = "";
   const viaLibrary = async () => {
     // The SAM still in DF01 with its PIN verified (9000)? Otherwise a careful integrator re-opens it.
     if ((await sam.channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0 })).sw !== 0x9000) throw new Error("SAM state lost");
@@ -138,7 +144,7 @@ try {
         },
       });
       commitTimes.push(Number(process.hrtime.bigint() - start) / 1000);
-      JSON.stringify(identity);
+      identityJson = JSON.stringify(identity);
     } finally {
       await connection.disconnect("reset");
     }
@@ -147,6 +153,35 @@ try {
   const m = stats(measured);
   const b = stats(baseline);
   const commit = stats(commitTimes.slice(-baseline.length));
+
+  // The floor: the library calls behind a bare node:http server (see the header).
+  const floorServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      viaLibrary().then(
+        () => {
+          res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+          res.end(`{"sections":{"identity":${identityJson}}}`);
+        },
+        (error: Error) => {
+          res.writeHead(500).end(error.message);
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => floorServer.listen(0, "127.0.0.1", resolve));
+  const floorUrl = `http://127.0.0.1:${(floorServer.address() as { port: number }).port}/v1/card/read`;
+  const viaBareHttp = async () => {
+    const res = await postJson(floorUrl, headers, { sections: ["identity"] });
+    if (res.status !== 200) throw new Error(`bare HTTP read ${res.status}: ${res.text}`);
+    JSON.parse(res.text);
+  };
+  const floor = await timePair(viaBareHttp, viaLibrary, { rounds: 20, perRound: 10, warmup: 10 });
+  floorServer.close();
+  const fm = stats(floor.measured);
+  const fb = stats(floor.baseline);
 
   // APDUs (as the simulated cards count them) and process CPU per read, in alternating blocks.
   const perRead = async (fn: () => Promise<void>, n: number) => {
@@ -190,6 +225,14 @@ try {
       apiCpuUsPerRead: Math.round(median(blocks.api.map((x) => x.cpuUs))),
       libraryCpuUsPerRead: Math.round(median(blocks.library.map((x) => x.cpuUs))),
     },
+  });
+  report({
+    name: "terminal-agent.card-read-http-floor",
+    unit: "µs",
+    value: fm.median,
+    baseline: fb.median,
+    samples: fm.count,
+    note: "the floor under the agent's ratio: the same library calls behind a bare node:http server (same client, request and answer; no routing, auth, validation or events) vs the library calls alone, interleaved",
   });
   await sam.close();
   store.close();
