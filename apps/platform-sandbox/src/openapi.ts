@@ -225,10 +225,11 @@ export function openApiDocument(): Record<string, unknown> {
         ),
       },
       "/v1/blacklist/snapshot": {
-        get: op("D2: signed snapshot (ETag, Range)", {
+        get: op("D2: signed snapshot (ETag; Range honoured while If-Range names the current ETag)", {
           200: json("HotlistSnapshot"),
-          206: { description: "partial content" },
+          206: { description: "partial content: the bytes from the Range start (Content-Range)" },
           304: { description: "not modified" },
+          416: problem,
         }),
       },
       "/v1/crl/{issuerKeyId}": {

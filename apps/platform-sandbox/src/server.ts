@@ -72,6 +72,8 @@ export interface RequestLogEntry {
   method: string;
   url: string;
   status: number | "reset" | "dropped" | "hung";
+  /** The Range header of a resumed download. */
+  range?: string;
 }
 
 const MAX_BODY = 4 * 1024 * 1024;
@@ -114,6 +116,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     log.push(e);
     if (log.length > MAX_LOG) log.splice(0, log.length - MAX_LOG);
   };
+  const logEntry = (req: FastifyRequest, status: RequestLogEntry["status"]): RequestLogEntry => ({
+    at: nowMs(),
+    method: req.method,
+    url: req.url,
+    status,
+    ...(req.headers.range ? { range: req.headers.range } : {}),
+  });
   const crash = options.onCrash ?? (() => process.kill(process.pid, "SIGKILL"));
 
   const app = (
@@ -190,12 +199,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const action = faults.before();
     switch (action.kind) {
       case "reset":
-        record({ at: nowMs(), method: req.method, url, status: "reset" });
+        record(logEntry(req, "reset"));
         reply.hijack();
         req.raw.socket.destroy();
         return reply;
       case "hang":
-        record({ at: nowMs(), method: req.method, url, status: "hung" });
+        record(logEntry(req, "hung"));
         reply.hijack();
         return reply;
       case "rate":
@@ -214,12 +223,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const action = faults.after();
       if (action === "crash") crash();
       if (action === "drop" || action === "crash") {
-        record({ at: nowMs(), method: req.method, url: req.url, status: "dropped" });
+        record(logEntry(req, "dropped"));
         req.raw.socket.destroy();
         return payload;
       }
     }
-    record({ at: nowMs(), method: req.method, url: req.url, status: reply.statusCode });
+    record(logEntry(req, reply.statusCode));
     return payload;
   });
 
@@ -415,26 +424,44 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const etag = `"hl-${snap.asOfSeq}"`;
     if (req.headers["if-none-match"] === etag) return reply.code(304).header("etag", etag).send();
     const body = Buffer.from(JSON.stringify(snap));
-    reply.header("etag", etag).header("accept-ranges", "bytes").type("application/json");
+    // Range (RFC 9110 §14): honoured only while If-Range still names this snapshot, else the whole body.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
+    const ifRange = req.headers["if-range"];
+    let start = 0;
+    let end = body.length - 1;
+    if (range && (ifRange === undefined || ifRange === etag)) {
+      start = Number(range[1]);
+      end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+      if (start > end) {
+        return problem(
+          reply.header("content-range", `bytes */${body.length}`),
+          416,
+          "INVALID_INPUT",
+          "range not satisfiable",
+        );
+      }
+    }
+    const partial = start > 0 || end < body.length - 1;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "content-length": String(end - start + 1),
+      "accept-ranges": "bytes",
+      etag,
+      ...(partial ? { "content-range": `bytes ${start}-${end}/${body.length}` } : {}),
+    };
     if (faults.get().snapshotTruncate) {
+      // Half of what this answer carries goes out, then the connection drops.
       reply.hijack();
-      reply.raw.writeHead(200, { "content-type": "application/json", "content-length": String(body.length), etag });
-      reply.raw.write(body.subarray(0, Math.floor(body.length / 2)));
+      reply.raw.writeHead(partial ? 206 : 200, headers);
+      reply.raw.write(body.subarray(start, start + Math.floor((end - start + 1) / 2)));
       setTimeout(() => reply.raw.destroy(), 10);
-      record({ at: nowMs(), method: req.method, url: req.url, status: "dropped" });
+      record(logEntry(req, "dropped"));
       return reply;
     }
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
-      if (start > end) return reply.code(416).header("content-range", `bytes */${body.length}`).send();
-      return reply
-        .code(206)
-        .header("content-range", `bytes ${start}-${end}/${body.length}`)
-        .send(body.subarray(start, end + 1));
-    }
-    return reply.send(body);
+    return reply
+      .code(partial ? 206 : 200)
+      .headers(headers)
+      .send(body.subarray(start, end + 1));
   });
 
   for (const delta of [false, true]) {

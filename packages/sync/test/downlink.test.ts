@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRhcError } from "@rhc/errors";
 import { buildDemoCrl } from "@rhc/platform-sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AdminEvents, cardRead, type Harness, harness, reportLost, tempDir } from "./helpers.js";
+import { type AdminEvents, cardRead, type Harness, harness, reportLost, TERMINALS, tempDir } from "./helpers.js";
 
 let h: Harness;
 let crl: ReturnType<typeof tempDir>;
@@ -78,6 +78,87 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
     await store.hotlist.refresh(h.client(), v);
     expect(store.hotlist.check("OLD").listed).toBe(false);
     expect(store.hotlist.check("NEW")).toMatchObject({ listed: true, listVersion: 3 });
+  });
+
+  describe("D2 resume: a cut snapshot download continues where it stopped (Range + If-Range)", () => {
+    const part = (terminal = "T1") => join(h.dir, `${terminal}.db.hotlist-snapshot.part`);
+    /** The snapshot as the platform serves it now (a request of its own, left out of `snapshotRequests`). */
+    const snapshotBody = async () => {
+      const res = await fetch(`${h.sandbox.url}/v1/blacklist/snapshot`, {
+        headers: { authorization: `Bearer ${TERMINALS.T1}` },
+      });
+      return Buffer.from(await res.arrayBuffer());
+    };
+    let logFrom = 0;
+    const snapshotRequests = () =>
+      h.sandbox
+        .requests()
+        .slice(logFrom)
+        .filter((r) => r.url.startsWith("/v1/blacklist/snapshot"));
+
+    it("keeps the bytes of each cut attempt, also across a restart, and fetches only the rest", async () => {
+      for (let i = 0; i < 40; i++) await block(`CARD${String(i).padStart(4, "0")}`);
+      const v = h.sandbox.signing.verifier;
+      const body = await snapshotBody();
+      logFrom = h.sandbox.requests().length;
+      h.sandbox.faults.set({ snapshotTruncate: true });
+      let store = h.store();
+      expect(isRhcError(await rejects(store.hotlist.refresh(h.client(), v)), "PLATFORM_UNREACHABLE")).toBe(true);
+      expect(statSync(part()).size).toBe(Math.floor(body.length / 2));
+      expect(isRhcError(await rejects(store.hotlist.refresh(h.client(), v)), "PLATFORM_UNREACHABLE")).toBe(true);
+      const kept = statSync(part()).size;
+      expect(kept).toBe(Math.floor(body.length / 2) + Math.floor((body.length - Math.floor(body.length / 2)) / 2));
+      expect(readFileSync(part())).toEqual(body.subarray(0, kept)); // a prefix of the one body
+      expect(store.hotlist.size()).toBe(0); // nothing applied from a partial body
+      store.close(); // the agent restarts
+      h.sandbox.faults.reset();
+      store = h.store();
+      expect(await store.hotlist.refresh(h.client(), v)).toMatchObject({ mode: "snapshot", applied: 40 });
+      expect(store.hotlist.check("CARD0039").listed).toBe(true);
+      expect(snapshotRequests().map((r) => [r.status, r.range])).toEqual([
+        ["dropped", undefined],
+        ["dropped", `bytes=${Math.floor(body.length / 2)}-`],
+        [206, `bytes=${kept}-`],
+      ]);
+      expect(existsSync(part()) || existsSync(`${part()}.json`)).toBe(false); // applied: forgotten
+    });
+
+    it("starts over when the snapshot changed in between (If-Range no longer matches)", async () => {
+      await block("OLD1");
+      await block("OLD2");
+      const v = h.sandbox.signing.verifier;
+      logFrom = h.sandbox.requests().length;
+      h.sandbox.faults.set({ snapshotTruncate: true });
+      const store = h.store();
+      await rejects(store.hotlist.refresh(h.client(), v));
+      const kept = statSync(part()).size;
+      expect(kept).toBeGreaterThan(0);
+      await block("NEW1");
+      h.sandbox.faults.reset();
+      expect(await store.hotlist.refresh(h.client(), v)).toMatchObject({ mode: "snapshot", applied: 3 });
+      expect(store.hotlist.check("NEW1").listed).toBe(true);
+      // asked for the rest of the old body; the platform sent the new one whole
+      expect(snapshotRequests().map((r) => [r.status, r.range])).toEqual([
+        ["dropped", undefined],
+        [200, `bytes=${kept}-`],
+      ]);
+    });
+
+    it("drops kept bytes that turn out bad and gets the whole snapshot again", async () => {
+      await block("C1");
+      await block("C2");
+      const v = h.sandbox.signing.verifier;
+      logFrom = h.sandbox.requests().length;
+      h.sandbox.faults.set({ snapshotTruncate: true });
+      const store = h.store();
+      await rejects(store.hotlist.refresh(h.client(), v));
+      writeFileSync(part(), Buffer.alloc(statSync(part()).size, 0x7b)); // "{{{{…": not the body any more
+      h.sandbox.faults.reset();
+      expect(isRhcError(await rejects(store.hotlist.refresh(h.client(), v)), "PLATFORM_BAD_RESPONSE")).toBe(true);
+      expect(existsSync(part())).toBe(false);
+      expect(await store.hotlist.refresh(h.client(), v)).toMatchObject({ mode: "snapshot", applied: 2 });
+      expect(snapshotRequests().map((r) => r.status)).toEqual(["dropped", 206, 200]);
+    });
   });
 
   it("a bad signature is refused (SIGNATURE_INVALID) and the old list kept", async () => {

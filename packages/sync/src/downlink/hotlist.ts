@@ -1,5 +1,6 @@
 import { RhcError } from "@rhc/errors";
 import type { PlatformClient } from "../platform/client.js";
+import { PartialDownload } from "../platform/partial-download.js";
 import {
   type HotlistChange,
   type HotlistEntry,
@@ -185,14 +186,25 @@ export class Hotlist {
     });
   }
 
+  /**
+   * Where a cut snapshot download keeps its bytes: beside the database file, so a large list on a slow
+   * link resumes across attempts and restarts (none for an in-memory store).
+   */
+  private partialSnapshot(): PartialDownload | undefined {
+    const { db } = this.ctx;
+    return db.memory || !db.name ? undefined : new PartialDownload(`${db.name}.hotlist-snapshot.part`);
+  }
+
   /** D2: verify, load into a temp table, swap in one transaction with the cursor. */
   async loadSnapshot(
     client: PlatformClient,
     verifier: ListVerifier,
     signal?: AbortSignal,
   ): Promise<HotlistRefreshResult> {
-    const snapshot: HotlistSnapshot = await client.hotlistSnapshot(signal);
+    const partial = this.partialSnapshot();
+    const snapshot: HotlistSnapshot = await client.hotlistSnapshot(signal, partial);
     if (!verifyList(verifier, hotlistSnapshotSigningInput(snapshot), snapshot.signature)) {
+      partial?.clear();
       this.rejectSignature("snapshot", snapshot.listVersion);
     }
     const { db } = this.ctx;
@@ -222,6 +234,7 @@ export class Hotlist {
       });
     });
     db.exec("DELETE FROM hotlist_incoming");
+    partial?.clear();
     return { mode: "snapshot", applied: snapshot.entries.length, listVersion: snapshot.listVersion };
   }
 }

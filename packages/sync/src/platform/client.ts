@@ -1,6 +1,7 @@
 import { type ErrorCode, RhcError } from "@rhc/errors";
 import type { z } from "zod";
-import { type FetchLike, isBinary, parseJson, type RawResponse, send, statusError } from "./http.js";
+import { download, type FetchLike, isBinary, parseJson, type RawResponse, send, statusError } from "./http.js";
+import type { PartialDownload } from "./partial-download.js";
 import {
   cancelResponseSchema,
   type EventBatchResponse,
@@ -90,8 +91,8 @@ export interface PlatformClient {
   ): Promise<z.infer<typeof reconResponseSchema>>;
   /** D1: throws HOTLIST_MUST_REFETCH on 410. */
   hotlistChanges(since: number, limit?: number, signal?: AbortSignal): Promise<HotlistChanges>;
-  /** D2 */
-  hotlistSnapshot(signal?: AbortSignal): Promise<HotlistSnapshot>;
+  /** D2. With `partial`, a cut download resumes where it stopped on the next call (Range + If-Range). */
+  hotlistSnapshot(signal?: AbortSignal, partial?: PartialDownload): Promise<HotlistSnapshot>;
   /** D3: DER bytes, or undefined when the platform has none (404). */
   crl(issuerKeyId: string, delta?: boolean, signal?: AbortSignal): Promise<CrlDownload | undefined>;
 }
@@ -284,21 +285,27 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       if (raw.status !== 200) throw statusError(raw, "D1 blacklist changes");
       return parseJson(raw, hotlistChangesSchema, "D1 blacklist changes");
     },
-    async hotlistSnapshot(signal) {
-      const raw = await send(http, {
-        method: "GET",
+    async hotlistSnapshot(signal, partial) {
+      const spec = {
+        method: "GET" as const,
         path: "/v1/blacklist/snapshot",
         maxResponseBytes: options.maxSnapshotBytes ?? 64 * 1024 * 1024,
         ...(signal ? { signal } : {}),
-      });
+      };
+      const raw = partial ? await download(http, spec, partial) : await send(http, spec);
       if (raw.status !== 200) throw statusError(raw, "D2 blacklist snapshot");
       const declared = raw.headers.get("content-length");
-      if (declared !== null && Number(declared) !== raw.body.byteLength) {
+      if (!partial && declared !== null && Number(declared) !== raw.body.byteLength) {
         throw new RhcError("PLATFORM_BAD_RESPONSE", {
           detail: `D2 snapshot cut at ${raw.body.byteLength} of ${declared} bytes`,
         });
       }
-      return parseJson(raw, hotlistSnapshotSchema, "D2 blacklist snapshot");
+      try {
+        return parseJson(raw, hotlistSnapshotSchema, "D2 blacklist snapshot");
+      } catch (error) {
+        partial?.clear(); // a body that does not parse is not worth resuming
+        throw error;
+      }
     },
     async crl(issuerKeyId, delta = false, signal) {
       const raw = await send(http, {

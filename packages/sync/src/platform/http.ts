@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { type ErrorCode, RhcError } from "@rhc/errors";
 import type { z } from "zod";
+import type { PartialDownload } from "./partial-download.js";
 import { problemSchema } from "./wire.js";
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -114,6 +115,92 @@ export async function send(options: HttpOptions, spec: RequestSpec): Promise<Raw
       requestId: res.headers.get("x-request-id") ?? undefined,
     };
   } catch (err) {
+    throw networkError(err, spec, timeout.aborted);
+  }
+}
+
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
+
+/**
+ * GET of a large body into `partial`, resuming what an earlier, cut attempt kept with `Range` +
+ * `If-Range` (RFC 9110 §14): a 206 that continues exactly where the kept bytes end is appended, a 200
+ * (the body changed, or the server ignores ranges) starts over, a 416 or a 206 that does not fit drops
+ * the kept bytes and asks again once. A connection cut mid-body keeps what arrived and throws the
+ * network error (retriable). Success returns the whole body as a 200; other answers come back as from
+ * `send`. Bodies are asked for without content coding, so byte offsets mean the same on both ends.
+ */
+export async function download(
+  options: HttpOptions,
+  spec: RequestSpec,
+  partial: PartialDownload,
+): Promise<RawResponse> {
+  const limit = spec.maxResponseBytes ?? options.maxResponseBytes;
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+  const url = options.baseUrl.replace(/\/$/, "") + spec.path;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const kept = attempt === 0 ? partial.state() : undefined;
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${options.token}`,
+        accept: spec.accept ?? "application/json",
+        "accept-encoding": "identity",
+        ...spec.headers,
+        ...(kept ? { range: `bytes=${kept.length}-`, "if-range": kept.etag } : {}),
+      };
+      const res = await options.fetch(url, { method: "GET", headers, signal });
+      const etag = res.headers.get("etag") ?? undefined;
+      const range = CONTENT_RANGE.exec(res.headers.get("content-range") ?? "");
+      let total: number;
+      if (res.status === 206 && kept && range && Number(range[1]) === kept.length && etag === kept.etag) {
+        total = Number(range[3]);
+        partial.resume();
+      } else if (res.status === 200) {
+        total = Number(res.headers.get("content-length") ?? Number.NaN);
+        partial.restart(etag);
+      } else if ((res.status === 206 || res.status === 416) && kept) {
+        await res.body?.cancel();
+        partial.clear();
+        continue;
+      } else {
+        return {
+          status: res.status,
+          headers: res.headers,
+          body: await readLimited(res, options.maxResponseBytes),
+          requestId: res.headers.get("x-request-id") ?? undefined,
+        };
+      }
+      if (total > limit) {
+        await res.body?.cancel();
+        partial.clear();
+        throw new RhcError("PLATFORM_BAD_RESPONSE", { detail: `${spec.path}: ${total} bytes exceed ${limit}` });
+      }
+      let received = res.status === 206 ? (kept?.length ?? 0) : 0;
+      const reader = res.body?.getReader();
+      for (;;) {
+        const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
+        if (chunk.done) break;
+        received += chunk.value.byteLength;
+        if (received > limit) {
+          await reader?.cancel();
+          partial.clear();
+          throw new RhcError("PLATFORM_BAD_RESPONSE", { detail: `${spec.path}: response exceeds ${limit} bytes` });
+        }
+        partial.append(chunk.value);
+      }
+      if (Number.isFinite(total) && received !== total) {
+        partial.close();
+        throw new RhcError("PLATFORM_UNREACHABLE", { detail: `${spec.path}: cut at ${received} of ${total} bytes` });
+      }
+      return {
+        status: 200,
+        headers: res.headers,
+        body: partial.read(),
+        requestId: res.headers.get("x-request-id") ?? undefined,
+      };
+    }
+  } catch (err) {
+    partial.close();
     throw networkError(err, spec, timeout.aborted);
   }
 }
