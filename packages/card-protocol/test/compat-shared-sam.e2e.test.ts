@@ -91,4 +91,19 @@ describe("compat facade: handles sharing one SAM through pcscd", () => {
     expect(await api.iW_DF01EF05Info(third, { DZ1: "河南省开封市鼓楼区4号" })).toEqual({ code: 0 });
     expect(storedAddress()).toBe("河南省开封市鼓楼区4号");
   });
+
+  it("a write through one handle is what another handle reads next (no stale session cache)", async () => {
+    const reader = await open();
+    const writer = await open();
+    await powerBoth(reader);
+    await powerBoth(writer);
+    expect(await api.VerifyPin(writer, "123456")).toEqual({ code: 0 });
+    expect(await api.iW_DF01EF05Info(writer, { DZ1: "河南省新乡市红旗区5号" })).toEqual({ code: 0 });
+    expect((await api.iR_DF01EF05Info(reader)).DZ1).toBe("河南省新乡市红旗区5号"); // now in reader's cache
+    expect(await api.iW_DF01EF05Info(writer, { DZ1: "河南省安阳市文峰区6号" })).toEqual({ code: 0 });
+    expect((await api.iR_DF01EF05Info(reader)).DZ1).toBe("河南省安阳市文峰区6号");
+    // The writer's own cache follows its writes; reads on either handle agree with the card.
+    expect((await api.iR_DF01EF05Info(writer)).DZ1).toBe("河南省安阳市文峰区6号");
+    expect(storedAddress()).toBe("河南省安阳市文峰区6号");
+  });
 });

@@ -39,7 +39,8 @@ const SAM_SLOTS: ReadonlySet<number> = new Set([SLOT_SAM, 0x03]);
 
 interface DeviceState {
   readonly device: CompatDevice;
-  user?: { connection: CardConnection; session: HealthCardSession };
+  /** `seen`: the reader's `cardMoves` when `session` last knew the card's state; older means stale. */
+  user?: { connection: CardConnection; session: HealthCardSession; seen: number };
   /** The SAM session this handle shares with every other handle that powered the same SAM. */
   sam?: SamSession;
   last?: { code: ErrorCode; sw?: string; detail?: string };
@@ -63,6 +64,14 @@ export class HealthCardApi {
   private readonly handles = new Map<number, DeviceState>();
   private nextHandle = 1;
   private readonly sams: SharedSams;
+  /**
+   * Per user-card reader, how many calls of any handle sent APDUs to its card. A session knows the
+   * card's state — records it read, the file selected, the access it gained — and any other handle's
+   * APDUs can change that (a write, a SELECT that drops the security state). A handle whose session
+   * missed such a call starts a fresh one instead of answering from a stale cache or writing with an
+   * access right the card no longer grants.
+   */
+  private readonly cardMoves = new Map<string, number>();
 
   constructor(private readonly options: HealthCardApiOptions) {
     this.sams = new SharedSams(async (reader) =>
@@ -142,7 +151,8 @@ export class HealthCardApi {
       }
       await this.releaseUser(state);
       const connection = await connectCard(this.options.transport, state.device.userReader);
-      state.user = { connection, session: this.session(state, connection) };
+      const seen = this.cardMoves.get(state.device.userReader) ?? 0;
+      state.user = { connection, session: this.session(state, connection), seen };
       return { code: WS_ERR.OK, ATR: toHex(connection.atr) };
     } catch (thrown) {
       const error = toRhcError(thrown, "INTERNAL");
@@ -178,8 +188,11 @@ export class HealthCardApi {
     if (!connection) return { code: sam ? WS_ERR.SAM_NOT_RESPONDING : WS_ERR.NO_CARD };
     try {
       const resp = await connection.transmit(command);
-      // Raw APDUs move the card behind the session's back: start its planning afresh.
-      if (!sam && state.user) state.user.session = this.session(state, connection);
+      // Raw APDUs move the card behind every session's back (this one's and the other handles').
+      if (!sam && state.user) {
+        state.user.session = this.session(state, connection);
+        state.user.seen = this.moved(state.device.userReader);
+      }
       return { code: WS_ERR.OK, resp, respLen: Math.max(0, resp.length - 2) };
     } catch (thrown) {
       const error = toRhcError(thrown, "INTERNAL");
@@ -197,14 +210,30 @@ export class HealthCardApi {
   ): Promise<CompatResult<T>> {
     const state = this.handles.get(h);
     if (!state) return { code: IRV.PARAMETER } as CompatResult<T>;
-    if (!state.user) return { code: IRV.CARD_RESPONSE } as CompatResult<T>;
+    const user = state.user;
+    if (!user) return { code: IRV.CARD_RESPONSE } as CompatResult<T>;
+    const reader = state.device.userReader;
+    if (user.seen !== (this.cardMoves.get(reader) ?? 0)) {
+      user.session = this.session(state, user.connection);
+      user.seen = this.cardMoves.get(reader) ?? 0;
+    }
+    const apdus = user.session.apduCount;
     try {
-      return { code: IRV.OK, ...(await work(state.user.session, state)) };
+      return { code: IRV.OK, ...(await work(user.session, state)) };
     } catch (thrown) {
       const error = toRhcError(thrown, "INTERNAL");
       this.record(state, error);
       return { code: irvCode(error, step) } as CompatResult<T>;
+    } finally {
+      // Also when it failed half way. This session knows what it did to the card; the others do not.
+      if (user.session.apduCount !== apdus) user.seen = this.moved(reader);
     }
+  }
+
+  private moved(reader: string): number {
+    const count = (this.cardMoves.get(reader) ?? 0) + 1;
+    this.cardMoves.set(reader, count);
+    return count;
   }
 
   private readTlv<F extends TlvFunction>(h: number, fn: F): Promise<CompatResult<Record<TlvParams<F>, string>>> {
