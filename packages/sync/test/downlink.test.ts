@@ -87,7 +87,7 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
       const res = await fetch(`${h.sandbox.url}/v1/blacklist/snapshot`, {
         headers: { authorization: `Bearer ${TERMINALS.T1}` },
       });
-      return Buffer.from(await res.arrayBuffer());
+      return { body: Buffer.from(await res.arrayBuffer()), etag: res.headers.get("etag")! };
     };
     let logFrom = 0;
     const snapshotRequests = () =>
@@ -99,7 +99,7 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
     it("keeps the bytes of each cut attempt, also across a restart, and fetches only the rest", async () => {
       for (let i = 0; i < 40; i++) await block(`CARD${String(i).padStart(4, "0")}`);
       const v = h.sandbox.signing.verifier;
-      const body = await snapshotBody();
+      const { body } = await snapshotBody();
       logFrom = h.sandbox.requests().length;
       h.sandbox.faults.set({ snapshotTruncate: true });
       let store = h.store();
@@ -141,6 +141,21 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
       expect(snapshotRequests().map((r) => [r.status, r.range])).toEqual([
         ["dropped", undefined],
         [200, `bytes=${kept}-`],
+      ]);
+    });
+
+    it("a kept body that is already whole (stopped before it was applied) gets 416, then the whole body", async () => {
+      await block("C1");
+      const v = h.sandbox.signing.verifier;
+      const { body, etag } = await snapshotBody();
+      writeFileSync(part(), body);
+      writeFileSync(`${part()}.json`, JSON.stringify({ etag }));
+      logFrom = h.sandbox.requests().length;
+      const store = h.store();
+      expect(await store.hotlist.refresh(h.client(), v)).toMatchObject({ mode: "snapshot", applied: 1 });
+      expect(snapshotRequests().map((r) => [r.status, r.range])).toEqual([
+        [416, `bytes=${body.length}-`],
+        [200, undefined],
       ]);
     });
 
