@@ -82,13 +82,29 @@ function networkError(err: unknown, spec: RequestSpec, timedOut: boolean): RhcEr
   return new RhcError(timedOut ? "PLATFORM_TIMEOUT" : "PLATFORM_UNREACHABLE", { detail, cause: err });
 }
 
-/** Sends one request; network failures, timeouts and oversized bodies become typed errors. */
-export async function send(options: HttpOptions, spec: RequestSpec): Promise<RawResponse> {
+/** What every request starts from: the URL, the deadline (own timeout + the caller's signal), auth. */
+function begin(options: HttpOptions, spec: RequestSpec) {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
   const headers: Record<string, string> = {
     authorization: `Bearer ${options.token}`,
     accept: spec.accept ?? "application/json",
     ...spec.headers,
   };
+  return {
+    url: options.baseUrl.replace(/\/$/, "") + spec.path,
+    timeout,
+    signal: spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout,
+    headers,
+  };
+}
+
+function answer(res: Response, body: Uint8Array, status = res.status): RawResponse {
+  return { status, headers: res.headers, body, requestId: res.headers.get("x-request-id") ?? undefined };
+}
+
+/** Sends one request; network failures, timeouts and oversized bodies become typed errors. */
+export async function send(options: HttpOptions, spec: RequestSpec): Promise<RawResponse> {
+  const { url, timeout, signal, headers } = begin(options, spec);
   let body: Uint8Array | undefined;
   const text = spec.rawBody ?? (spec.body !== undefined ? JSON.stringify(spec.body) : undefined);
   if (text !== undefined) {
@@ -98,22 +114,9 @@ export async function send(options: HttpOptions, spec: RequestSpec): Promise<Raw
       headers["content-encoding"] = "gzip";
     } else body = Buffer.from(text);
   }
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
   try {
-    const res = await options.fetch(options.baseUrl.replace(/\/$/, "") + spec.path, {
-      method: spec.method,
-      headers,
-      body: body as RequestInit["body"],
-      signal,
-    });
-    const bytes = await readLimited(res, spec.maxResponseBytes ?? options.maxResponseBytes);
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: bytes,
-      requestId: res.headers.get("x-request-id") ?? undefined,
-    };
+    const res = await options.fetch(url, { method: spec.method, headers, body: body as RequestInit["body"], signal });
+    return answer(res, await readLimited(res, spec.maxResponseBytes ?? options.maxResponseBytes));
   } catch (err) {
     throw networkError(err, spec, timeout.aborted);
   }
@@ -135,17 +138,13 @@ export async function download(
   partial: PartialDownload,
 ): Promise<RawResponse> {
   const limit = spec.maxResponseBytes ?? options.maxResponseBytes;
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
-  const url = options.baseUrl.replace(/\/$/, "") + spec.path;
+  const { url, timeout, signal, headers: base } = begin(options, spec);
   try {
     for (let attempt = 0; ; attempt++) {
       const kept = attempt === 0 ? partial.state() : undefined;
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${options.token}`,
-        accept: spec.accept ?? "application/json",
+      const headers = {
+        ...base,
         "accept-encoding": "identity",
-        ...spec.headers,
         ...(kept ? { range: `bytes=${kept.length}-`, "if-range": kept.etag } : {}),
       };
       const res = await options.fetch(url, { method: "GET", headers, signal });
@@ -163,12 +162,7 @@ export async function download(
         partial.clear();
         continue;
       } else {
-        return {
-          status: res.status,
-          headers: res.headers,
-          body: await readLimited(res, options.maxResponseBytes),
-          requestId: res.headers.get("x-request-id") ?? undefined,
-        };
+        return answer(res, await readLimited(res, options.maxResponseBytes));
       }
       if (total > limit) {
         await res.body?.cancel();
@@ -192,12 +186,7 @@ export async function download(
         partial.close();
         throw new RhcError("PLATFORM_UNREACHABLE", { detail: `${spec.path}: cut at ${received} of ${total} bytes` });
       }
-      return {
-        status: 200,
-        headers: res.headers,
-        body: partial.read(),
-        requestId: res.headers.get("x-request-id") ?? undefined,
-      };
+      return answer(res, partial.read(), 200);
     }
   } catch (err) {
     partial.close();
