@@ -90,6 +90,15 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
       return { body: Buffer.from(await res.arrayBuffer()), etag: res.headers.get("etag")! };
     };
     let logFrom = 0;
+    /** A fresh store whose first snapshot download is cut half way (its bytes kept in `part()`). */
+    const storeAfterCutDownload = async () => {
+      logFrom = h.sandbox.requests().length;
+      h.sandbox.faults.set({ snapshotTruncate: true });
+      const store = h.store();
+      await rejects(store.hotlist.refresh(h.client(), h.sandbox.signing.verifier));
+      h.sandbox.faults.reset();
+      return store;
+    };
     const snapshotRequests = () =>
       h.sandbox
         .requests()
@@ -127,14 +136,10 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
       await block("OLD1");
       await block("OLD2");
       const v = h.sandbox.signing.verifier;
-      logFrom = h.sandbox.requests().length;
-      h.sandbox.faults.set({ snapshotTruncate: true });
-      const store = h.store();
-      await rejects(store.hotlist.refresh(h.client(), v));
+      const store = await storeAfterCutDownload();
       const kept = statSync(part()).size;
       expect(kept).toBeGreaterThan(0);
       await block("NEW1");
-      h.sandbox.faults.reset();
       expect(await store.hotlist.refresh(h.client(), v)).toMatchObject({ mode: "snapshot", applied: 3 });
       expect(store.hotlist.check("NEW1").listed).toBe(true);
       // asked for the rest of the old body; the platform sent the new one whole
@@ -163,12 +168,8 @@ describe("G8/F14: hotlist downlink (D1/D2)", () => {
       await block("C1");
       await block("C2");
       const v = h.sandbox.signing.verifier;
-      logFrom = h.sandbox.requests().length;
-      h.sandbox.faults.set({ snapshotTruncate: true });
-      const store = h.store();
-      await rejects(store.hotlist.refresh(h.client(), v));
+      const store = await storeAfterCutDownload();
       writeFileSync(part(), Buffer.alloc(statSync(part()).size, 0x7b)); // "{{{{…": not the body any more
-      h.sandbox.faults.reset();
       expect(isRhcError(await rejects(store.hotlist.refresh(h.client(), v)), "PLATFORM_BAD_RESPONSE")).toBe(true);
       expect(existsSync(part())).toBe(false);
       expect(await store.hotlist.refresh(h.client(), v)).toMatchObject({ mode: "snapshot", applied: 2 });
