@@ -11,7 +11,7 @@ import type { z } from "zod";
  * The checks are generated as one straight-line function per schema (like the record layouts of
  * card-protocol): `outbox.append` validates and serialises every event right after the previous fsync,
  * when the CPU caches are cold, and there zod's generic machinery plus one `JSON.stringify` per part cost
- * ≈ 10 µs of a ≈ 150 µs durable append; a tree of small closures still cost ≈ 5 µs, this ≈ 2 µs. Parity
+ * ≈ 7 µs of a ≈ 150 µs durable append; a tree of small closures still cost ≈ 5 µs, this ≈ 3 µs. Parity
  * with zod + JSON.stringify is a test over every event type and thousands of mutated inputs.
  */
 export type FastEncode = (value: unknown) => string | undefined;
